@@ -31,7 +31,7 @@ def _environment() -> jinja2.Environment:
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATE_ROOT)),
-        autoescape=False,
+        autoescape=False,  # noqa: S701 -- plain text for chat and terminals, not HTML
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,0 +1,266 @@
+"""The `/run_sse` agent stream as typed events, from either documented wire shape.
+
+Typed shape (SK-REF): `{"type": "text" | "tool_call" | "tool_result" | "heartbeat", ...}`.
+ADK shape (vendor-api.md §3.3): `{"content": {"parts": [{"text"} | {"functionCall"} |
+{"functionResponse"}]}, "partial": ..., "errorCode": ...}`. Heartbeats are `{"type":
+"heartbeat"}`, empty `data:` payloads and `:` comment lines. There is no end event: the stream
+ends when the connection closes. SSE framing is httpx-sse's; this module classifies.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from httpx_sse import EventSource, SSEError
+
+from agent.backend.errors import ProtocolError
+
+MAX_EVENT_CHARS = 4 * 1024 * 1024
+QUESTION_TOOL = "ask_question"
+
+
+@dataclass(frozen=True)
+class TextEvent:
+    text: str
+    partial: bool = False
+
+
+@dataclass(frozen=True)
+class ToolCallEvent:
+    name: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+    call_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ToolResultEvent:
+    name: str
+    result: Any = None
+    call_id: str | None = None
+
+
+@dataclass(frozen=True)
+class HeartbeatEvent:
+    pass
+
+
+@dataclass(frozen=True)
+class ErrorEvent:
+    message: str
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionOption:
+    option_id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    question_id: str
+    prompt: str
+    options: tuple[QuestionOption, ...]
+    allow_multiple: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionEvent:
+    """The agent asks the user (an `ask_question` tool call); the answer is the next message."""
+
+    title: str | None
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class UnknownEvent:
+    """A data payload we could not classify; kept for the journal, never shown."""
+
+    raw: str
+
+
+AgentEvent = (
+    TextEvent
+    | ToolCallEvent
+    | ToolResultEvent
+    | HeartbeatEvent
+    | ErrorEvent
+    | QuestionEvent
+    | UnknownEvent
+)
+
+HEARTBEAT = HeartbeatEvent()
+
+
+def classify(data: str) -> list[AgentEvent]:
+    """The events one SSE `data` payload carries (an ADK event may carry several parts)."""
+    if not data.strip():
+        return [HEARTBEAT]
+    try:
+        payload = json.loads(data)
+    except ValueError:
+        return [UnknownEvent(data[:200])]
+    if not isinstance(payload, Mapping):
+        return [UnknownEvent(data[:200])]
+    if "type" in payload:
+        return _classify_typed(payload, data)
+    return _classify_adk(payload, data)
+
+
+def _classify_typed(payload: Mapping[str, Any], data: str) -> list[AgentEvent]:
+    kind = payload.get("type")
+    if kind == "heartbeat":
+        return [HEARTBEAT]
+    if kind == "text":
+        text = _first_str(payload, "content", "text")
+        return [TextEvent(text, bool(payload.get("partial")))] if text else [HEARTBEAT]
+    if kind == "tool_call":
+        return [_tool_call(_first_str(payload, "name"), payload.get("args"), payload.get("id"))]
+    if kind == "tool_result":
+        name = _first_str(payload, "name")
+        return [ToolResultEvent(name, payload.get("result"), _str_or_none(payload.get("id")))]
+    if kind == "error":
+        message = _first_str(payload, "message", "error", "content") or "the agent failed"
+        return [ErrorEvent(message, _str_or_none(payload.get("code")))]
+    return [UnknownEvent(data[:200])]
+
+
+def _classify_adk(payload: Mapping[str, Any], data: str) -> list[AgentEvent]:
+    if "error" in payload or "errorCode" in payload or "errorMessage" in payload:
+        message = _first_str(payload, "errorMessage", "error") or "the agent failed"
+        return [ErrorEvent(message, _str_or_none(payload.get("errorCode")))]
+    content = payload.get("content")
+    parts = content.get("parts") if isinstance(content, Mapping) else None
+    if not isinstance(parts, list):
+        return [UnknownEvent(data[:200])]
+    partial = bool(payload.get("partial"))
+    events: list[AgentEvent] = []
+    for part in parts:
+        if not isinstance(part, Mapping):
+            continue
+        text = part.get("text")
+        if isinstance(text, str) and text and not part.get("thought"):
+            events.append(TextEvent(text, partial))
+        call = part.get("functionCall") or part.get("function_call")
+        if isinstance(call, Mapping):
+            events.append(_tool_call(_first_str(call, "name"), call.get("args"), call.get("id")))
+        reply = part.get("functionResponse") or part.get("function_response")
+        if isinstance(reply, Mapping):
+            name = _first_str(reply, "name")
+            events.append(
+                ToolResultEvent(name, reply.get("response"), _str_or_none(reply.get("id")))
+            )
+    return events or [HEARTBEAT]
+
+
+def _tool_call(name: str, args: Any, call_id: Any) -> AgentEvent:
+    arguments = args if isinstance(args, Mapping) else {}
+    if name == QUESTION_TOOL:
+        return parse_question(arguments)
+    return ToolCallEvent(name, arguments, _str_or_none(call_id))
+
+
+def parse_question(args: Mapping[str, Any]) -> QuestionEvent:
+    """An `ask_question` call: `{title, questions: [{id, prompt, options: [{id, label}]}]}`.
+
+    A bare `{question, options}` form is read too, since the arguments are not documented.
+    """
+    raw_questions = args.get("questions")
+    if not isinstance(raw_questions, list):
+        raw_questions = [args]
+    questions = []
+    for index, raw in enumerate(raw_questions, 1):
+        if not isinstance(raw, Mapping):
+            continue
+        prompt = _first_str(raw, "prompt", "question", "text", "title")
+        options = tuple(_option(i, o) for i, o in enumerate(_list(raw.get("options")), 1))
+        if prompt or options:
+            questions.append(
+                Question(
+                    _first_str(raw, "id") or f"q{index}",
+                    prompt,
+                    tuple(o for o in options if o.label),
+                    bool(raw.get("allow_multiple")),
+                )
+            )
+    title = _first_str(args, "title") or None
+    return QuestionEvent(title, tuple(questions))
+
+
+def _option(index: int, raw: Any) -> QuestionOption:
+    if isinstance(raw, str):
+        return QuestionOption(str(index), raw)
+    if isinstance(raw, Mapping):
+        return QuestionOption(_first_str(raw, "id") or str(index), _first_str(raw, "label", "text"))
+    return QuestionOption(str(index), "")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _first_str(raw: Mapping[str, Any], *keys: str) -> str:
+    for key in keys:
+        value = raw.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def _str_or_none(value: Any) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    return str(value)
+
+
+class _WatchedText:
+    """The response's text, seen on its way to httpx-sse: comment lines are counted as
+    heartbeats and an event that grows past `MAX_EVENT_CHARS` is refused."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.headers = response.headers
+        self._response = response
+        self.comments = 0
+        self._pending = 0
+        self._last = "\n"
+
+    def iter_text(self) -> Iterator[str]:
+        for chunk in self._response.iter_text():
+            joined = self._last + chunk
+            self.comments += joined.count("\n:") + joined.count("\r:")
+            self._last = chunk[-1:]
+            cut = max(chunk.rfind("\n\n"), chunk.rfind("\r\n\r\n"), chunk.rfind("\r\r"))
+            self._pending = len(chunk) - cut if cut >= 0 else self._pending + len(chunk)
+            if self._pending > MAX_EVENT_CHARS:
+                raise ProtocolError(
+                    f"the agent sent an event larger than {MAX_EVENT_CHARS // 1048576} MiB"
+                )
+            yield chunk
+
+
+def iter_events(response: httpx.Response) -> Iterator[AgentEvent]:
+    """Every event of an open `/run_sse` response, in order, until the connection closes."""
+    watched = _WatchedText(response)
+    source = EventSource(watched)  # type: ignore[arg-type]  # it reads .headers and .iter_text()
+    seen_comments = 0
+    try:
+        for sse in source.iter_sse():
+            if watched.comments != seen_comments:
+                seen_comments = watched.comments
+                yield HEARTBEAT
+            yield from classify(sse.data)
+    except SSEError as exc:
+        raise ProtocolError(f"the agent stream is not an event stream ({exc})") from None
+    if watched.comments != seen_comments:
+        yield HEARTBEAT
+
+
+def parse_transcript(lines: Iterable[str]) -> list[AgentEvent]:
+    """Events of a recorded stream (the body of a `.sse` fixture), for tests and tools."""
+    body = "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+    response = httpx.Response(200, headers={"content-type": "text/event-stream"}, text=body)
+    return list(iter_events(response))

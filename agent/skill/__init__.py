@@ -1,0 +1,1 @@
+"""The skill's identity: skill.md's frontmatter, the host we run in, the attribution headers."""
