@@ -24,7 +24,7 @@ from agent.backend.models import (
     UploadResult,
 )
 from agent.backend.retry import Safety
-from agent.backend.stream import AgentEvent, iter_events
+from agent.backend.stream import AgentStream
 from agent.backend.transport import Transport
 
 APP_NAME = "nemo_agent"
@@ -98,7 +98,7 @@ class NemoClient:
 
     # A4
     @contextmanager
-    def run_sse(self, session_id: str, text: str) -> Iterator[Iterator[AgentEvent]]:
+    def run_sse(self, session_id: str, text: str) -> Iterator[AgentStream]:
         """Send one message (billed: never resent by us) and iterate the agent's events."""
         body = {
             "app_name": APP_NAME,
@@ -108,7 +108,7 @@ class NemoClient:
         }
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
         with self.transport.stream("POST", "/run_sse", json=body, headers=headers) as response:
-            yield _guarded(iter_events(response))
+            yield AgentStream(response)
 
     # A5
     def upload_files(
@@ -217,18 +217,6 @@ def _mime(path: Path) -> str:
         or mimetypes.guess_type(path.name)[0]
         or ("application/octet-stream")
     )
-
-
-def _guarded(events: Iterator[AgentEvent]) -> Iterator[AgentEvent]:
-    """Map httpx failures raised mid-iteration to our typed errors (anthropic-sdk #1919)."""
-    import httpx
-
-    from agent.backend.transport import map_transport_error
-
-    try:
-        yield from events
-    except httpx.HTTPError as exc:
-        raise map_transport_error(exc)[0] from None
 
 
 class _Counter:

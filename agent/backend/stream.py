@@ -259,6 +259,24 @@ def iter_events(response: httpx.Response) -> Iterator[AgentEvent]:
         yield HEARTBEAT
 
 
+class AgentStream:
+    """An open agent stream: iterate its events; `close()` (from any thread) ends it."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+
+    def __iter__(self) -> Iterator[AgentEvent]:
+        from agent.backend.transport import map_transport_error
+
+        try:
+            yield from iter_events(self._response)
+        except httpx.HTTPError as exc:
+            raise map_transport_error(exc)[0] from None
+
+    def close(self) -> None:
+        self._response.close()
+
+
 def parse_transcript(lines: Iterable[str]) -> list[AgentEvent]:
     """Events of a recorded stream (the body of a `.sse` fixture), for tests and tools."""
     body = "".join(line if line.endswith("\n") else line + "\n" for line in lines)

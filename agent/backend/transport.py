@@ -101,6 +101,8 @@ class Transport:
         self._timeouts = timeouts or Timeouts()
         self._http_transport = http_transport
         self._client: httpx.Client | None = None
+        # Headers of the last answer to `call`, for hints such as a poll's `Retry-After`.
+        self.last_headers: Mapping[str, str] = {}
 
     def __repr__(self) -> str:
         return f"Transport({self.base_url!r}, token={self.token!r})"
@@ -160,6 +162,7 @@ class Transport:
                 self._wait(method, path, attempt, delay, error.kind)
                 continue
             _log.debug("%s %s -> %s", method, path, response.status_code)
+            self.last_headers = response.headers
             try:
                 return self._decode(response)
             except errors.ApiError as error:

@@ -114,3 +114,33 @@ def _sessions(data: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(sessions, dict):
         sessions = data["sessions"] = {}
     return sessions
+
+
+def _index_file(dirs: AppDirs) -> Path:
+    return dirs.projects_dir / "index.json"
+
+
+def current_project(dirs: AppDirs, identity: str) -> str:
+    """The project a conversation identity works in now (`wan22 new` moves it on)."""
+    index = read_json(_index_file(dirs))
+    if isinstance(index, dict):
+        name = index.get(identity)
+        if isinstance(name, str) and name:
+            return name
+    return identity
+
+
+def start_new_project(dirs: AppDirs, identity: str) -> str:
+    """Point the identity at a fresh project (the old one and its jobs stay on disk)."""
+    ensure_private_dir(dirs.projects_dir)
+    with locked(dirs.projects_dir / ".index.lock"):
+        index = read_json(_index_file(dirs))
+        index = index if isinstance(index, dict) else {}
+        previous = index.get(identity, identity)
+        stem, _, number = str(previous).rpartition("#")
+        base = stem if stem and number.isdigit() else str(previous)
+        count = int(number) + 1 if stem and number.isdigit() else 2
+        name = f"{base}#{count}"
+        index[identity] = name
+        atomic_write_json(_index_file(dirs), index)
+    return name

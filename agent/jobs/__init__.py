@@ -1,0 +1,1 @@
+"""Long work that outlives a turn: the ledger, detached workers, recovery, export."""
