@@ -45,8 +45,10 @@ def load_skill(settings: Settings) -> tuple[SkillManifest, Host]:
     return manifest, host
 
 
-def load_runtime(settings: Settings) -> Runtime:
+def load_runtime(settings: Settings, *, exact_project: bool = False) -> Runtime:
+    """The runtime for the project of this conversation (or exactly `settings.project`)."""
     manifest, host = load_skill(settings)
     identity = settings.project or host.conversation or DEFAULT_PROJECT
-    project = ProjectStore(settings.dirs, current_project(settings.dirs, identity))
+    name = identity if exact_project else current_project(settings.dirs, identity)
+    project = ProjectStore(settings.dirs, name)
     return Runtime(settings, manifest, host, project, Ledger(project.root))

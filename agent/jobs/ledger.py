@@ -138,13 +138,17 @@ class Ledger:
             quarantine(self.path(job_id))
         return job
 
-    def update(self, job_id: str, change: Callable[[Job], None]) -> Job | None:
-        """Apply `change` to the stored job under its lock; None when the job is gone."""
+    def update(self, job_id: str, change: Callable[[Job], bool | None]) -> Job | None:
+        """Apply `change` to the stored job under its lock; None when the job is gone.
+
+        `change` may return False to say it changed nothing, which saves the write.
+        """
         with self.job_lock(job_id):
             job = self.get(job_id)
             if job is None:
                 return None
-            change(job)
+            if change(job) is False:
+                return job
             job.updated_at = time.time()
             atomic_write_json(self.path(job_id), job.to_json())
             return job
