@@ -249,13 +249,16 @@ def iter_events(response: httpx.Response) -> Iterator[AgentEvent]:
     seen_comments = 0
     try:
         for sse in source.iter_sse():
-            if watched.comments != seen_comments:
-                seen_comments = watched.comments
+            # Comments are counted per network chunk, so within one chunk they are reported
+            # before that chunk's events; servers flush per event, which keeps the order.
+            while seen_comments < watched.comments:
+                seen_comments += 1
                 yield HEARTBEAT
             yield from classify(sse.data)
     except SSEError as exc:
         raise ProtocolError(f"the agent stream is not an event stream ({exc})") from None
-    if watched.comments != seen_comments:
+    while seen_comments < watched.comments:
+        seen_comments += 1
         yield HEARTBEAT
 
 
@@ -279,6 +282,8 @@ class AgentStream:
 
 def parse_transcript(lines: Iterable[str]) -> list[AgentEvent]:
     """Events of a recorded stream (the body of a `.sse` fixture), for tests and tools."""
-    body = "".join(line if line.endswith("\n") else line + "\n" for line in lines)
-    response = httpx.Response(200, headers={"content-type": "text/event-stream"}, text=body)
+    chunks = [(line if line.endswith("\n") else line + "\n").encode() for line in lines]
+    response = httpx.Response(
+        200, headers={"content-type": "text/event-stream"}, content=iter(chunks)
+    )
     return list(iter_events(response))
