@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,7 @@ class Turn:
         self.language = language
         self.parts: list[str] = []
         self.reply = Reply(text="", language=language)
+        self.on_wait: Callable[[Job], None] | None = None
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -257,6 +258,9 @@ class Turn:
             current = self.rt.ledger.get(job.id)
             if current is None or current.state in FINAL_STATES:
                 break
+            self.reply.job = job_json(current)
+            if self.on_wait is not None:
+                self.on_wait(current)
             time.sleep(POLL_SECONDS)
         current = self.rt.ledger.get(job.id)
         if current is None:
