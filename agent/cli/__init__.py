@@ -24,20 +24,38 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    # Subcommands repeat the global options; SUPPRESS keeps a value given before the command.
+    default = argparse.SUPPRESS if suppress else None
+    flag_default = argparse.SUPPRESS if suppress else False
+    parser.add_argument(
+        "--json", action="store_true", default=flag_default, help="print one JSON object on stdout"
+    )
+    parser.add_argument(
+        "--project", default=default, help="project name (default: the host conversation)"
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        default=flag_default,
+        help="use a local sandbox backend (started if none runs)",
+    )
+    parser.add_argument(
+        "--lang", default=default, help="answer in this language (default: detected)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    common.add_argument("--project", help="project name (default: the host conversation)")
-    common.add_argument("--sandbox", action="store_true", help="use a local sandbox backend")
-    common.add_argument("--lang", help="answer in this language (default: detected)")
+    _common_options(common, suppress=True)
 
     parser = _Parser(
         prog="wan22",
         description="WAN 2.2 video skill runtime: make and edit AI videos by chatting.",
         epilog=USAGE_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[common],
     )
+    _common_options(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
