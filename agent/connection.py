@@ -15,11 +15,13 @@ from typing import TypeVar
 from agent.backend import errors
 from agent.backend.client import NemoClient
 from agent.backend.transport import Transport
+from agent.secret import Secret
 from agent.settings import Settings
 from agent.skill.host import Host
 from agent.skill.manifest import SkillManifest
 from agent.store.client_id import load_client_id, new_client_id
 from agent.store.credentials import CredentialStore, StoredToken
+from agent.store.locks import locked
 from agent.store.projects import BackendSession, ProjectStore
 
 T = TypeVar("T")
@@ -85,12 +87,22 @@ class Connection:
         if self.settings.env_token is not None:
             self.client.transport.token = self.settings.env_token
             return
-        stored = self._credentials.load(self.api_url)
-        if stored is not None and not stored.expired(self.settings.clock.now()):
-            self._stored = stored
-            self.client.transport.token = stored.token
+        if self._use_stored_token():
             return
-        self._request_anonymous_token(stored.client_id if stored is not None else None)
+        # One process at a time asks for a token: the backend allows one live token per client.
+        with locked(self.settings.dirs.config / ".token.lock"):
+            if self._use_stored_token():
+                return
+            stored = self._credentials.load(self.api_url)
+            self._request_anonymous_token(stored.client_id if stored is not None else None)
+
+    def _use_stored_token(self, rejected: Secret | None = None) -> bool:
+        stored = self._credentials.load(self.api_url)
+        if stored is None or stored.expired(self.settings.clock.now()) or stored.token == rejected:
+            return False
+        self._stored = stored
+        self.client.transport.token = stored.token
+        return True
 
     def _request_anonymous_token(self, previous_client_id: str | None) -> None:
         client_id = previous_client_id or load_client_id(self.settings.dirs, self.settings.env)
@@ -117,10 +129,14 @@ class Connection:
         except errors.AuthError:
             if self.settings.env_token is not None:
                 raise  # the user's own token was refused: renewing it is theirs to do
+            rejected = self.client.transport.token
             client_id = self._stored.client_id if self._stored is not None else None
             self.client.transport.token = None
-            self._credentials.forget(self.api_url)
-            self._request_anonymous_token(client_id)
+            with locked(self.settings.dirs.config / ".token.lock"):
+                # Another process may already have renewed it.
+                if not self._use_stored_token(rejected=rejected):
+                    self._credentials.forget(self.api_url)
+                    self._request_anonymous_token(client_id)
             return action(self.client)
 
     def session(self, language: str | None) -> BackendSession:
@@ -128,6 +144,14 @@ class Connection:
         existing = self.project.session(self.api_url)
         if existing is not None:
             return existing
+        self.project.ensure()
+        with locked(self.project.root / ".session.lock"):
+            existing = self.project.session(self.api_url)
+            if existing is not None:
+                return existing
+            return self._create_session(language)
+
+    def _create_session(self, language: str | None) -> BackendSession:
         info = self.call(lambda c: c.create_session(language))
         session = BackendSession(
             session_id=info.session_id,
@@ -144,7 +168,13 @@ class Connection:
         try:
             return self.call(lambda c: action(c, session.session_id))
         except errors.SessionNotFound:
-            self.project.forget_session(self.api_url)
+            self.project.ensure()
+            with locked(self.project.root / ".session.lock"):
+                current = self.project.session(self.api_url)
+                if current is not None and current.session_id != session.session_id:
+                    fresh = current  # another process already replaced it
+                else:
+                    self.project.forget_session(self.api_url)
+                    fresh = self._create_session(language)
             self.session_replaced = True
-            fresh = self.session(language)
             return self.call(lambda c: action(c, fresh.session_id))

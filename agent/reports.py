@@ -15,8 +15,9 @@ from agent.jobs.workers import spawn_worker, worker_alive
 from agent.outcomes import JobReport, milestone_text, outcome
 from agent.runtime import Runtime
 
-# A worker gets this long (in real seconds) to take its lock before it is presumed dead.
-LAUNCH_GRACE_SECONDS = 15.0
+# A worker gets this long (real seconds: process start-up does not scale) to take its lock
+# before it is presumed dead.
+LAUNCH_GRACE_SECONDS = 10.0
 
 
 def collect_updates(
@@ -70,7 +71,7 @@ def tend_workers(rt: Runtime) -> None:
     """Relaunch or recover active jobs whose worker is gone."""
     now = time.time()
     for job in rt.ledger.jobs():
-        if not job.active or now - job.launched_at < LAUNCH_GRACE_SECONDS * rt.settings.clock.scale:
+        if not job.active or now - job.launched_at < LAUNCH_GRACE_SECONDS:
             continue
         if worker_alive(rt.ledger, job.id):
             continue

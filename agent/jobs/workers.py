@@ -18,6 +18,7 @@ from agent.jobs.ledger import Ledger
 from agent.store.files import ensure_private_dir
 
 RUNTIME_ROOT = Path(__file__).resolve().parent.parent.parent
+PROBE_GRACE_SECONDS = 1.0
 
 
 def spawn_worker(
@@ -70,7 +71,7 @@ def worker_alive(ledger: Ledger, job_id: str) -> bool:
     path = ledger.alive_lock_path(job_id)
     if not path.exists():
         return False
-    lock = FileLock(str(path))
+    lock = FileLock(str(path), mode=0o600)
     try:
         lock.acquire(timeout=0)
     except Timeout:
@@ -87,7 +88,8 @@ def alive(ledger: Ledger, job_id: str) -> Iterator[bool]:
     ensure_private_dir(ledger.root)
     lock = FileLock(str(ledger.alive_lock_path(job_id)), mode=0o600)
     try:
-        lock.acquire(timeout=0)
+        # A liveness probe holds the lock for an instant: wait that out, not a live worker.
+        lock.acquire(timeout=PROBE_GRACE_SECONDS)
     except Timeout:
         yield False
         return
