@@ -79,7 +79,7 @@ def _fetch(
     progress: ProgressCallback | None,
 ) -> int:
     authenticated = same_origin(url, transport.base_url)
-    client = transport.client if authenticated else bare_client()
+    client = transport.client if authenticated else bare_client(transport.timeouts)
     part = dest.with_name(f".{dest.name}.part")
     try:
         total = _fetch_resuming(client, transport, url, part, authenticated, progress)

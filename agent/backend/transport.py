@@ -24,6 +24,9 @@ from agent.logs import get_logger
 from agent.secret import Secret
 
 _log = get_logger("transport")
+MIN_TIMEOUT = 2.0
+# No documented JSON answer comes near this; a bigger one is a fault, not data to keep in memory.
+MAX_BODY_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,17 @@ class Timeouts:
     write: float = 60.0
     pool: float = 10.0
     stream_read: float = 150.0
+
+    def scaled(self, clock: Clock) -> Timeouts:
+        """These limits under a scaled clock (tests), never below `MIN_TIMEOUT` seconds."""
+        if clock.scale == 1.0:
+            return self
+        return Timeouts(
+            *(
+                max(clock.seconds(v), MIN_TIMEOUT)
+                for v in (self.connect, self.read, self.write, self.pool, self.stream_read)
+            )
+        )
 
     def httpx(self, *, streaming: bool = False) -> httpx.Timeout:
         read = self.stream_read if streaming else self.read
@@ -98,7 +112,7 @@ class Transport:
         self._headers = {**attribution, "User-Agent": _user_agent(attribution)}
         self._clock = clock
         self._retry = retry or RetryPolicy()
-        self._timeouts = timeouts or Timeouts()
+        self._timeouts = (timeouts or Timeouts()).scaled(clock)
         self._http_transport = http_transport
         self._client: httpx.Client | None = None
         # Headers of the last answer to `call`, for hints such as a poll's `Retry-After`.
@@ -106,6 +120,10 @@ class Transport:
 
     def __repr__(self) -> str:
         return f"Transport({self.base_url!r}, token={self.token!r})"
+
+    @property
+    def timeouts(self) -> Timeouts:
+        return self._timeouts
 
     @property
     def client(self) -> httpx.Client:
@@ -147,13 +165,18 @@ class Transport:
         while True:
             attempt += 1
             try:
-                response = self.client.request(
+                request = self.client.build_request(
                     method,
                     path,
                     json=json,
                     files=files() if files is not None else None,
                     headers=self._request_headers(headers, auth),
                 )
+                response = self.client.send(request, stream=True)
+                try:
+                    body = _read_capped(response)
+                finally:
+                    response.close()
             except httpx.HTTPError as exc:
                 error, failure = map_transport_error(exc)
                 delay = self._retry.delay(attempt, failure, safety)
@@ -164,7 +187,7 @@ class Transport:
             _log.debug("%s %s -> %s", method, path, response.status_code)
             self.last_headers = response.headers
             try:
-                return self._decode(response)
+                return self._decode(response, body)
             except errors.ApiError as error:
                 if error.status is None or error.status < 400:
                     raise
@@ -219,17 +242,31 @@ class Transport:
             headers["Authorization"] = f"Bearer {self.token.reveal()}"
         return headers
 
-    def _decode(self, response: httpx.Response) -> Any:
+    def _decode(self, response: httpx.Response, body: bytes) -> Any:
         if 300 <= response.status_code < 400:
             target = urlsplit(response.headers.get("location", "")).hostname
             raise errors.ProtocolError(
                 f"the backend redirected to {target!r} and redirects are not followed"
             )
-        return decode_body(response.status_code, response.content, _request_id(response))
+        return decode_body(response.status_code, body, _request_id(response))
 
     def _wait(self, method: str, path: str, attempt: int, delay: float, kind: str) -> None:
         _log.info("%s %s failed (%s); retry %d in %.1fs", method, path, kind, attempt, delay)
         self._clock.sleep(self._clock.seconds(delay))
+
+
+def _read_capped(response: httpx.Response) -> bytes:
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_BODY_BYTES:
+        raise errors.ProtocolError(f"the backend sent a {int(length)}-byte answer; refusing it")
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise errors.ProtocolError("the backend sent an answer too large to be real")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def bare_client(timeouts: Timeouts | None = None) -> httpx.Client:
