@@ -45,6 +45,7 @@ class Job:
     finished_at: float | None = None
     launch_id: str = ""
     launched_at: float = 0.0
+    worker_pid: int | None = None
     session_id: str | None = None
     api_url: str | None = None
     milestones: list[dict[str, Any]] = field(default_factory=list)

@@ -7,6 +7,7 @@ agent's text asks for in GUI terms ("click Export") are then done through the AP
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -28,13 +29,20 @@ def run_worker(settings: Settings, job_id: str, launch_id: str, *, recover: bool
         with alive(rt.ledger, job_id) as mine:
             if not mine:
                 return 0
-            job = rt.ledger.get(job_id)
+            job = rt.ledger.update(job_id, lambda j: _claim(j, launch_id))
             if job is None or job.launch_id != launch_id or not job.active:
                 return 0
             _run(rt, job, recover=recover)
         return 0
     finally:
         rt.close()
+
+
+def _claim(job: Job, launch_id: str) -> bool:
+    if job.launch_id != launch_id or not job.active:
+        return False
+    job.worker_pid = os.getpid()
+    return True
 
 
 def _run(rt: Runtime, job: Job, *, recover: bool) -> None:
