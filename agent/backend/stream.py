@@ -23,32 +23,32 @@ MAX_EVENT_CHARS = 4 * 1024 * 1024
 QUESTION_TOOL = "ask_question"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TextEvent:
     text: str
     partial: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ToolCallEvent:
     name: str
     args: Mapping[str, Any] = field(default_factory=dict)
     call_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ToolResultEvent:
     name: str
     result: Any = None
     call_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class HeartbeatEvent:
     pass
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ErrorEvent:
     message: str
     code: str | None = None
@@ -68,7 +68,7 @@ class Question:
     allow_multiple: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class QuestionEvent:
     """The agent asks the user (an `ask_question` tool call); the answer is the next message."""
 
@@ -76,7 +76,7 @@ class QuestionEvent:
     questions: tuple[Question, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class UnknownEvent:
     """A data payload we could not classify; kept for the journal, never shown."""
 
@@ -96,28 +96,47 @@ AgentEvent = (
 HEARTBEAT = HeartbeatEvent()
 
 
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def _decode(data: str) -> Any:
+    """`json.loads` without its two whitespace scans (a tenth of the stream's time)."""
+    try:
+        value, end = _raw_decode(data)
+    except ValueError:
+        return json.loads(data)  # leading whitespace, or really not JSON: let json decide
+    if end != len(data) and not data[end:].isspace():
+        raise ValueError("extra data after the JSON value")
+    return value
+
+
 def classify(data: str) -> list[AgentEvent]:
-    """The events one SSE `data` payload carries (an ADK event may carry several parts)."""
-    if not data.strip():
+    """The events one SSE `data` payload carries (an ADK event may carry several parts).
+
+    JSON objects are always `dict`, so `type(...) is dict` replaces the slower ABC checks.
+    """
+    if not data or data.isspace():
         return [HEARTBEAT]
     try:
-        payload = json.loads(data)
+        payload = _decode(data)
     except ValueError:
         return [UnknownEvent(data[:200])]
-    if not isinstance(payload, Mapping):
+    if type(payload) is not dict:
         return [UnknownEvent(data[:200])]
-    if "type" in payload:
-        return _classify_typed(payload, data)
+    kind = payload.get("type")
+    if kind is not None:
+        return _classify_typed(kind, payload, data)
     return _classify_adk(payload, data)
 
 
-def _classify_typed(payload: Mapping[str, Any], data: str) -> list[AgentEvent]:
-    kind = payload.get("type")
+def _classify_typed(kind: Any, payload: dict[str, Any], data: str) -> list[AgentEvent]:
     if kind == "heartbeat":
         return [HEARTBEAT]
     if kind == "text":
-        text = _first_str(payload, "content", "text")
-        return [TextEvent(text, bool(payload.get("partial")))] if text else [HEARTBEAT]
+        text = payload.get("content") or payload.get("text")
+        if type(text) is not str:
+            return [HEARTBEAT]
+        return [TextEvent(text, bool(payload.get("partial")))]
     if kind == "tool_call":
         return [_tool_call(_first_str(payload, "name"), payload.get("args"), payload.get("id"))]
     if kind == "tool_result":
@@ -129,27 +148,27 @@ def _classify_typed(payload: Mapping[str, Any], data: str) -> list[AgentEvent]:
     return [UnknownEvent(data[:200])]
 
 
-def _classify_adk(payload: Mapping[str, Any], data: str) -> list[AgentEvent]:
+def _classify_adk(payload: dict[str, Any], data: str) -> list[AgentEvent]:
     if "error" in payload or "errorCode" in payload or "errorMessage" in payload:
         message = _first_str(payload, "errorMessage", "error") or "the agent failed"
         return [ErrorEvent(message, _str_or_none(payload.get("errorCode")))]
     content = payload.get("content")
-    parts = content.get("parts") if isinstance(content, Mapping) else None
-    if not isinstance(parts, list):
+    parts = content.get("parts") if type(content) is dict else None
+    if type(parts) is not list:
         return [UnknownEvent(data[:200])]
     partial = bool(payload.get("partial"))
     events: list[AgentEvent] = []
     for part in parts:
-        if not isinstance(part, Mapping):
+        if type(part) is not dict:
             continue
         text = part.get("text")
-        if isinstance(text, str) and text and not part.get("thought"):
+        if text and type(text) is str and not part.get("thought"):
             events.append(TextEvent(text, partial))
         call = part.get("functionCall") or part.get("function_call")
-        if isinstance(call, Mapping):
+        if type(call) is dict:
             events.append(_tool_call(_first_str(call, "name"), call.get("args"), call.get("id")))
         reply = part.get("functionResponse") or part.get("function_response")
-        if isinstance(reply, Mapping):
+        if type(reply) is dict:
             name = _first_str(reply, "name")
             events.append(
                 ToolResultEvent(name, reply.get("response"), _str_or_none(reply.get("id")))
@@ -251,10 +270,14 @@ def iter_events(response: httpx.Response) -> Iterator[AgentEvent]:
         for sse in source.iter_sse():
             # Comments are counted per network chunk, so within one chunk they are reported
             # before that chunk's events; servers flush per event, which keeps the order.
-            while seen_comments < watched.comments:
-                seen_comments += 1
+            if seen_comments != watched.comments:
+                yield from [HEARTBEAT] * (watched.comments - seen_comments)
+                seen_comments = watched.comments
+            data = sse.data
+            if data:
+                yield from classify(data)
+            else:
                 yield HEARTBEAT
-            yield from classify(sse.data)
     except SSEError as exc:
         raise ProtocolError(f"the agent stream is not an event stream ({exc})") from None
     while seen_comments < watched.comments:
