@@ -10,11 +10,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import httpx  # noqa: E402
-from httpx_sse import EventSource  # noqa: E402
+import httpx
+from httpx_sse import EventSource
 
-from agent.backend.stream import iter_events  # noqa: E402
-from bench.common import Row, interleaved  # noqa: E402
+from agent.backend.stream import iter_events
+from bench.common import Row, interleaved
 
 EVENTS = 100_000
 CHUNK = 64 * 1024
