@@ -67,12 +67,14 @@ def machine() -> str:
 
 def print_table(rows: list[Row]) -> None:
     print(f"machine: {machine()}")
-    header = f"{'benchmark':44} {'ours':>12} {'floor':>12} {'ratio':>7}  {'target':18} result"
+    header = (
+        f"{'benchmark':40} {'ours':>10} {'floor':>10} {'unit':6} {'ratio':>6}  {'target':22} result"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
         print(
-            f"{row.name:44} {row.ours:>10.4g}{row.unit:>2} {row.floor:>10.4g}{row.unit:>2} "
-            f"{row.ratio:>7.2f}  {row.target:18} {'ok' if row.ok else 'MISSED'}"
+            f"{row.name:40} {row.ours:>10.4g} {row.floor:>10.4g} {row.unit:6} {row.ratio:>6.2f}  "
+            f"{row.target:22} {'ok' if row.ok else 'MISSED'}"
             + (f"  ({row.note})" if row.note else "")
         )
