@@ -33,7 +33,11 @@ def test_text_to_video_export_and_attribution(env, sandbox, home):
 
     before = credits_available(env)
     turn = run_wan22(
-        env, "turn", "--json", "--wait", "60",
+        env,
+        "turn",
+        "--json",
+        "--wait",
+        "60",
         "Generate a 4-second video of a red fox running through snow",
     )
     assert turn.code == 0, turn.stdout + turn.stderr
@@ -64,8 +68,7 @@ def test_text_to_video_export_and_attribution(env, sandbox, home):
 
     name, version = skill_identity()
     api_calls = [
-        e for e in sandbox.log_entries()[start:]
-        if e["path"].startswith(("/api/", "/run_sse"))
+        e for e in sandbox.log_entries()[start:] if e["path"].startswith(("/api/", "/run_sse"))
     ]
     assert api_calls, "the sandbox saw no API calls"
     for entry in api_calls:
@@ -73,7 +76,9 @@ def test_text_to_video_export_and_attribution(env, sandbox, home):
         assert headers.get("X-Skill-Source") == name, entry
         assert headers.get("X-Skill-Version") == version, entry
         assert headers.get("X-Skill-Platform") == "unknown", entry
-    cdn_calls = [e for e in sandbox.log_entries()[start:] if e["path"].startswith("/render-result/")]
+    cdn_calls = [
+        e for e in sandbox.log_entries()[start:] if e["path"].startswith("/render-result/")
+    ]
     assert cdn_calls and not any(e.get("authorization") for e in cdn_calls)
 
 

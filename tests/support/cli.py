@@ -50,8 +50,13 @@ def isolated_env(home: Path, api_url: str | None, **extra: str) -> dict[str, str
     return env
 
 
-def run_wan22(env: dict[str, str], *args: str, timeout: float = 120, cwd: Path | None = None,
-              launcher: list[str] | None = None) -> Result:
+def run_wan22(
+    env: dict[str, str],
+    *args: str,
+    timeout: float = 120,
+    cwd: Path | None = None,
+    launcher: list[str] | None = None,
+) -> Result:
     argv = [*(launcher or [sys.executable, "-m", "agent"]), *args]
     completed = subprocess.run(
         argv, cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False

@@ -23,14 +23,31 @@ class SandboxServer:
         self.log = (workdir / "sandbox.log").open("wb")
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "agent", "sandbox", "serve", "--port", "0",
-             "--ready-file", str(ready), "--data-dir", str(workdir / "data"), *extra],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+            [
+                sys.executable,
+                "-m",
+                "agent",
+                "sandbox",
+                "serve",
+                "--port",
+                "0",
+                "--ready-file",
+                str(ready),
+                "--data-dir",
+                str(workdir / "data"),
+                *extra,
+            ],
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
         deadline = time.monotonic() + 30
         while not (ready.exists() and ready.read_text().strip()):
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("sandbox did not start: " + (workdir / "sandbox.log").read_text())
+                raise RuntimeError(
+                    "sandbox did not start: " + (workdir / "sandbox.log").read_text()
+                )
             time.sleep(0.05)
         self.url = ready.read_text().strip()
         self.admin = httpx.Client(base_url=self.url, timeout=30)
