@@ -303,13 +303,9 @@ class Turn:
             conn.session_replaced = False
 
     def registration_link(self) -> str | None:
-        """The sign-up link that keeps an anonymous user's work (`?bind=<user id>`)."""
-        conn = self.rt.connection()
-        if not conn.anonymous:
-            return None
-        user_id = conn.user_id
-        base = f"{self.rt.settings.web_url}/register"
-        return f"{base}?bind={user_id}" if user_id else base
+        from agent.links import registration_link
+
+        return registration_link(self.rt.connection())
 
 
 def job_json(job: Job) -> dict[str, Any]:

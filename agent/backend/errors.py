@@ -112,15 +112,20 @@ class RequestRejected(ApiError):
 
 
 class TransportError(BackendError):
-    """No usable answer: the network or the server's connection failed."""
+    """No usable answer: the network or the server's connection failed.
+
+    `maybe_sent` is False only when the request provably never left the machine.
+    """
 
     kind = "network"
+    maybe_sent = True
 
 
 class ConnectFailed(TransportError):
     """The request never left: connection refused, name not found, TLS failure."""
 
     kind = "network"
+    maybe_sent = False
 
 
 class TimedOut(TransportError):

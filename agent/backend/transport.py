@@ -84,7 +84,9 @@ def map_transport_error(exc: httpx.HTTPError) -> tuple[errors.BackendError, Fail
     """Our error for an httpx failure, and whether the request may have reached the server."""
     detail = type(exc).__name__
     if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
-        return errors.TimedOut(f"connecting to the backend timed out ({detail})"), Failure.NOT_SENT
+        timed_out = errors.TimedOut(f"connecting to the backend timed out ({detail})")
+        timed_out.maybe_sent = False
+        return timed_out, Failure.NOT_SENT
     if isinstance(exc, httpx.ConnectError | httpx.UnsupportedProtocol | httpx.ProxyError):
         return errors.ConnectFailed(f"cannot reach the backend ({detail})"), Failure.NOT_SENT
     if isinstance(exc, httpx.TimeoutException):

@@ -28,6 +28,7 @@ from agent.errors import WanError
 from agent.jobs import recovery
 from agent.jobs.ledger import FAILED, RUNNING, SUCCEEDED, Job, Ledger
 from agent.jobs.watchdog import StreamLimits, StreamWatchdog
+from agent.links import registration_link
 from agent.runtime import Runtime
 
 TRAILING_NOISE = "i encountered a temporary issue"
@@ -55,13 +56,15 @@ def run_agent_job(rt: Runtime, job: Job, limits: StreamLimits | None = None) -> 
         conn.in_session(language, consumer.send)
     except (errors.TransportError, errors.ProtocolError, errors.DeadlineExceeded) as exc:
         consumer.flush_notes()
-        if consumer.sent:
-            recovery.recover(rt, job.id, reason=getattr(exc, "kind", "network"))
-        else:
+        never_left = isinstance(exc, errors.TransportError) and not exc.maybe_sent
+        if never_left and not consumer.sent:
             _fail(rt.ledger, job.id, exc)
+        else:
+            recovery.recover(rt, job.id, reason=exc.kind)
         return
     except errors.ApiError as exc:
-        _fail(rt.ledger, job.id, exc)
+        extra = {"bind_url": registration_link(conn)} if exc.kind == "credits" else {}
+        _fail(rt.ledger, job.id, exc, **extra)
         return
     if conn.session_replaced:
         rt.ledger.update(job.id, lambda j: j.notes.append({"kind": "session_replaced"}))
@@ -230,11 +233,11 @@ def _progress_at_least(progress: int, phase: str) -> Any:
     return change
 
 
-def _fail(ledger: Ledger, job_id: str, exc: WanError) -> None:
+def _fail(ledger: Ledger, job_id: str, exc: WanError, **extra: Any) -> None:
     def change(job: Job) -> None:
         job.state = FAILED
         job.finished_at = time.time()
-        job.error = error_json(exc)
+        job.error = {**error_json(exc), **extra}
 
     ledger.update(job_id, change)
 

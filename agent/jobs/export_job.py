@@ -20,6 +20,7 @@ from agent.connection import Connection
 from agent.errors import WanError
 from agent.jobs.agent_job import error_json
 from agent.jobs.ledger import FAILED, RUNNING, SUCCEEDED, Job, Ledger
+from agent.links import task_link
 from agent.runtime import Runtime
 
 POLL_SECONDS = 10.0  # SK-REF: 10 s x 30 = 5 min; a server `Retry-After` hint may shorten it
@@ -41,7 +42,7 @@ def run_export_job(rt: Runtime, job: Job) -> None:
         status = _render(rt, conn, job.id, session_id, draft)
         ledger.update(job.id, lambda j: _set(j, phase="downloading", progress=80))
         media = _download(rt, conn, job, status)
-        links = {"video": status.url, "task": task_link(rt, conn)}
+        links = {"video": status.url, "task": task_link(conn)}
     except WanError as exc:
         failure = error_json(exc)
         ledger.update(job.id, lambda j: _fail(j, failure))
@@ -181,17 +182,3 @@ def _throttled_progress(ledger: Ledger, job_id: str) -> Callable[[int, int | Non
             ledger.update(job_id, lambda j: _set(j, progress=max(j.progress, shown)))
 
     return report
-
-
-def task_link(rt: Runtime, conn: Connection) -> str | None:
-    """A browser link to the task: a claim-token link (no API token ever goes in a URL)."""
-    session = conn.project.session(conn.api_url)
-    if session is None or not session.task_id:
-        return None
-    task_id, session_id = session.task_id, session.session_id
-    web = rt.settings.web_url
-    try:
-        claim = conn.call(lambda c: c.claim_token(task_id, session_id))
-    except errors.BackendError:
-        return f"{web}/workspace/task/{task_id}?session={session_id}"
-    return f"{web}/workspace/claim?ct={claim.claim_token}"
