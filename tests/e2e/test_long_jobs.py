@@ -61,8 +61,7 @@ def test_turn_returns_running_then_reports_progress_and_result_once(env, sandbox
         return (
             result
             if result.json["reported_jobs"]
-            or (job_id in result.json["text"]
-            and ("Timeline" in result.json["text"]))
+            or (job_id in result.json["text"] and ("Timeline" in result.json["text"]))
             else None
         )
 
