@@ -1,0 +1,1 @@
+"""Understanding the conversation: intents, language, GUI-speak, and the timeline draft."""

@@ -1,0 +1,434 @@
+"""Routing an utterance (plus its attachments) to export, credits, status, upload, or the agent.
+
+A command is a short request built of one command word and filler ("ok now export it please",
+"帮我导出一下", "how many credits do I have left?"). Words that describe content — a topic
+("a video about export trade"), a generation or edit verb ("generate a clip of a download
+bar") — make it a message for the agent, whatever command words it contains. Attachments with
+no words are an upload; with words, image-to-video when one is an image. Stdlib only, no regex:
+this runs on every turn and must stay under a millisecond.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class IntentKind(StrEnum):
+    EXPORT = "export"
+    CREDITS = "credits"
+    STATUS = "status"
+    UPLOAD = "upload"
+    CHAT = "chat"
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: IntentKind
+    mode: str | None
+    text: str
+    attachments: tuple[str, ...]
+    wants_generation: bool
+    reason: str
+
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+
+# English command words, and phrases that are commands as a whole.
+EN_COMMANDS: dict[str, IntentKind] = {
+    "export": IntentKind.EXPORT,
+    "download": IntentKind.EXPORT,
+    "save": IntentKind.EXPORT,
+    "mp4": IntentKind.EXPORT,
+    "credits": IntentKind.CREDITS,
+    "credit": IntentKind.CREDITS,
+    "balance": IntentKind.CREDITS,
+    "quota": IntentKind.CREDITS,
+    "status": IntentKind.STATUS,
+    "progress": IntentKind.STATUS,
+    "tracks": IntentKind.STATUS,
+    "timeline": IntentKind.STATUS,
+    "upload": IntentKind.UPLOAD,
+}
+EN_PHRASES: tuple[tuple[str, IntentKind], ...] = (
+    ("send me the video", IntentKind.EXPORT),
+    ("send me the file", IntentKind.EXPORT),
+    ("send the video", IntentKind.EXPORT),
+    ("give me the video", IntentKind.EXPORT),
+    ("give me the file", IntentKind.EXPORT),
+    ("send it to me", IntentKind.EXPORT),
+    ("get the video", IntentKind.EXPORT),
+    ("show tracks", IntentKind.STATUS),
+    ("show the tracks", IntentKind.STATUS),
+    ("is it done", IntentKind.STATUS),
+    ("is it ready", IntentKind.STATUS),
+    ("is it finished", IntentKind.STATUS),
+    ("how is it going", IntentKind.STATUS),
+    ("how's it going", IntentKind.STATUS),
+    ("hows it going", IntentKind.STATUS),
+    ("where is my video", IntentKind.STATUS),
+    ("how many credits", IntentKind.CREDITS),
+    ("how much credit", IntentKind.CREDITS),
+)
+# Chinese command words, longest first so 保存视频 wins over 保存.
+ZH_COMMANDS: tuple[tuple[str, IntentKind], ...] = (
+    ("导出", IntentKind.EXPORT),
+    ("下载", IntentKind.EXPORT),
+    ("发给我", IntentKind.EXPORT),
+    ("发我", IntentKind.EXPORT),
+    ("保存", IntentKind.EXPORT),
+    ("积分", IntentKind.CREDITS),
+    ("余额", IntentKind.CREDITS),
+    ("额度", IntentKind.CREDITS),
+    ("点数", IntentKind.CREDITS),
+    ("状态", IntentKind.STATUS),
+    ("进度", IntentKind.STATUS),
+    ("轨道", IntentKind.STATUS),
+    ("时间线", IntentKind.STATUS),
+    ("好了吗", IntentKind.STATUS),
+    ("完成了吗", IntentKind.STATUS),
+    ("做好了吗", IntentKind.STATUS),
+    ("上传", IntentKind.UPLOAD),
+)
+EN_FILLER = frozenset(
+    [
+        "please",
+        "pls",
+        "plz",
+        "ok",
+        "okay",
+        "now",
+        "just",
+        "can",
+        "could",
+        "would",
+        "will",
+        "you",
+        "i",
+        "we",
+        "want",
+        "wanna",
+        "to",
+        "like",
+        "me",
+        "my",
+        "mine",
+        "the",
+        "a",
+        "an",
+        "it",
+        "its",
+        "it's",
+        "this",
+        "that",
+        "video",
+        "clip",
+        "file",
+        "movie",
+        "final",
+        "current",
+        "thanks",
+        "thank",
+        "for",
+        "hey",
+        "hi",
+        "so",
+        "then",
+        "and",
+        "let's",
+        "lets",
+        "let",
+        "go",
+        "ahead",
+        "check",
+        "show",
+        "tell",
+        "what",
+        "what's",
+        "whats",
+        "is",
+        "are",
+        "how",
+        "many",
+        "much",
+        "do",
+        "does",
+        "have",
+        "has",
+        "left",
+        "remaining",
+        "of",
+        "our",
+        "your",
+        "again",
+        "see",
+        "view",
+        "get",
+        "give",
+        "send",
+        "where",
+        "where's",
+        "latest",
+        "result",
+        "here",
+        "there",
+        "all",
+        "up",
+        "out",
+        "in",
+        "on",
+        "us",
+        "yet",
+        "done",
+        "ready",
+        "already",
+        "any",
+        "right",
+        "quick",
+        "quickly",
+        "one",
+        "more",
+        "current",
+        "there's",
+        "i'd",
+        "i'm",
+        "would've",
+        "kindly",
+        "also",
+        "as",
+        "well",
+    ]
+)
+ZH_FILLER = (
+    "请帮我",
+    "帮我",
+    "帮忙",
+    "麻烦",
+    "给我",
+    "我要",
+    "我想",
+    "现在",
+    "好的",
+    "视频",
+    "这个",
+    "那个",
+    "一下",
+    "看看",
+    "查看",
+    "查询",
+    "显示",
+    "还剩",
+    "剩余",
+    "多少",
+    "什么",
+    "怎么样",
+    "如何",
+    "可以",
+    "文件",
+    "成片",
+    "最终",
+    "谢谢",
+    "我的",
+    "还有",
+    "一下子",
+    "吧",
+    "了",
+    "呢",
+    "吗",
+    "啊",
+    "呀",
+    "的",
+    "请",
+    "把",
+    "看",
+    "查",
+    "下",
+    "剩",
+    "是",
+    "能",
+    "你",
+    "给",
+    "发",
+    "想",
+    "要",
+    "好",
+    "个",
+    "我",
+    "它",
+    "再",
+    "都",
+    "一",
+    "有",
+    "么",
+    "在",
+    "哪",
+    "里",
+)
+# A topic or a verb that makes new content: the message is for the agent.
+EN_CONTENT_MARKERS = frozenset(
+    [
+        "about",
+        "of",
+        "showing",
+        "featuring",
+        "depicting",
+        "where",
+        "generate",
+        "create",
+        "make",
+        "produce",
+        "animate",
+        "film",
+        "shoot",
+        "edit",
+        "add",
+        "change",
+        "turn",
+        "remove",
+        "replace",
+        "trim",
+        "cut",
+        "speed",
+        "slow",
+        "zoom",
+        "rotate",
+        "style",
+        "music",
+        "title",
+        "subtitle",
+        "subtitles",
+        "caption",
+        "effect",
+        "filter",
+        "color",
+        "colour",
+        "background",
+        "transition",
+        "voiceover",
+        "narration",
+        "seconds",
+        "second",
+    ]
+)
+ZH_CONTENT_MARKERS = (
+    "关于",
+    "内容",
+    "生成",
+    "制作",
+    "创建",
+    "做一",
+    "做个",
+    "拍",
+    "加",
+    "添加",
+    "改",
+    "换",
+    "删除",
+    "去掉",
+    "剪",
+    "一段",
+    "一只",
+    "一个",
+    "音乐",
+    "标题",
+    "字幕",
+    "特效",
+    "滤镜",
+    "秒",
+)
+EN_GENERATION_VERBS = frozenset({"generate", "create", "produce", "animate", "film", "shoot"})
+ZH_GENERATION_MARKERS = ("生成", "制作", "创建", "做一", "做个", "来一段", "拍一段", "拍一个")
+MAX_CONTENT_WORDS = 1
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width → ASCII), case-folded, punctuation → spaces, single spaces."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    cleaned = "".join(ch if ch.isalnum() or ch in "'’" or ch.isspace() else " " for ch in folded)
+    return " ".join(cleaned.replace("’", "'").split())
+
+
+def route_utterance(text: str, attachments: Sequence[str] = ()) -> Intent:
+    """Where an utterance goes; see the module docstring for the rules."""
+    clean = " ".join(text.split())
+    files = tuple(attachments)
+    norm = normalise(text)
+    command, reason = _command(norm)
+    if files:
+        if not norm or command == IntentKind.UPLOAD:
+            return Intent(IntentKind.UPLOAD, None, clean, files, False, "files without a request")
+        images = any(f.lower().endswith(IMAGE_SUFFIXES) for f in files)
+        return Intent(
+            IntentKind.CHAT,
+            "i2v" if images else "media",
+            clean,
+            files,
+            images or _wants_generation(norm),
+            "files with a request",
+        )
+    if command is not None:
+        return Intent(command, None, clean, files, False, reason)
+    return Intent(IntentKind.CHAT, "t2v", clean, files, _wants_generation(norm), reason)
+
+
+def _command(norm: str) -> tuple[IntentKind | None, str]:
+    if not norm:
+        return None, "empty"
+    latin = " ".join(w for w in norm.split() if w.isascii())
+    han = "".join(ch for ch in norm if not ch.isascii() and not ch.isspace())
+    if any(marker in han for marker in ZH_CONTENT_MARKERS):
+        return None, "chinese content words"
+    found: list[IntentKind] = []
+    padded = f" {latin} "
+    for phrase, kind in EN_PHRASES:
+        if f" {phrase} " in padded:
+            found.append(kind)
+            padded = padded.replace(f" {phrase} ", " ")
+    content_words = 0
+    for word in padded.split():
+        if word in EN_COMMANDS:
+            found.append(EN_COMMANDS[word])
+        elif word in EN_CONTENT_MARKERS:
+            return None, f"content word {word!r}"
+        elif word not in EN_FILLER and not _is_measure(word):
+            content_words += 1
+    for keyword, kind in ZH_COMMANDS:
+        if keyword in han:
+            found.append(kind)
+            han = han.replace(keyword, "")
+    for filler in ZH_FILLER:
+        han = han.replace(filler, "")
+    content_words += (len(han) + 1) // 2
+    kinds = set(found)
+    if len(kinds) != 1:
+        return None, "no single command" if not kinds else "several commands"
+    if content_words > MAX_CONTENT_WORDS:
+        return None, f"{content_words} content words"
+    (kind,) = kinds
+    return kind, f"command {kind}"
+
+
+def _wants_generation(norm: str) -> bool:
+    words = norm.split()
+    if any(w in EN_GENERATION_VERBS for w in words):
+        return True
+    for index, word in enumerate(words):
+        following = words[index + 1 : index + 3]
+        if word == "make" and any(
+            w in ("a", "an", "me", "another", "new", "some") for w in following
+        ):
+            return True
+        if word in ("video", "clip", "animation") and following[:1] in (
+            ["of"],
+            ["about"],
+            ["showing"],
+        ):
+            return True
+    return any(marker in norm for marker in ZH_GENERATION_MARKERS)
+
+
+def _is_measure(word: str) -> bool:
+    letters = sum(c.isalpha() for c in word)
+    return letters == 0 or (letters <= 2 and any(c.isdigit() for c in word))
