@@ -17,6 +17,7 @@ from agent.replies import render
 @dataclass
 class JobReport:
     text: str
+    job_id: str | None = None
     media: list[dict[str, Any]] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)
     question: dict[str, Any] | None = None
@@ -43,10 +44,13 @@ def milestone_text(stage: str, language: str) -> str:
 def outcome(job: Job, language: str) -> JobReport:
     """The finished job, told to the user."""
     if job.state != SUCCEEDED:
-        return JobReport(error_text(job.error or {"kind": "internal"}, language, job=job))
-    if job.kind == "export":
-        return _export_outcome(job, language)
-    return _agent_outcome(job, language)
+        report = JobReport(error_text(job.error or {"kind": "internal"}, language, job=job))
+    elif job.kind == "export":
+        report = _export_outcome(job, language)
+    else:
+        report = _agent_outcome(job, language)
+    report.job_id = job.id
+    return report
 
 
 def _export_outcome(job: Job, language: str) -> JobReport:
@@ -61,7 +65,7 @@ def _export_outcome(job: Job, language: str) -> JobReport:
         url=links.get("video"),
         task_link=links.get("task"),
     )
-    return JobReport(text, media, links)
+    return JobReport(text, media=media, links=links)
 
 
 def _agent_outcome(job: Job, language: str) -> JobReport:

@@ -289,6 +289,8 @@ class Turn:
 
     def add_report(self, report: JobReport, job_error: dict[str, Any] | None = None) -> None:
         self.parts.append(report.text)
+        if report.job_id is not None and report.job_id not in self.reply.reported_jobs:
+            self.reply.reported_jobs.append(report.job_id)
         self.reply.media.extend(report.media)
         self.reply.links.update(report.links)
         if report.question is not None:

@@ -28,6 +28,7 @@ FAST = {
     "gui_speak_rate": 0.0,
     "trailing_issue_rate": 0.0,
     "initial_credits": 1000,
+    "ip_token_limit": 1000000,
 }
 
 

@@ -224,14 +224,7 @@ class Transport:
             request_headers = self._request_headers(headers, auth=True)
             try:
                 with client.stream(method, path, json=json, headers=request_headers) as response:
-                    if response.status_code >= 300:
-                        body = response.read()
-                        if response.status_code < 400:
-                            raise errors.ProtocolError(
-                                f"the backend redirected the stream (HTTP {response.status_code})"
-                            )
-                        decode_body(response.status_code, body, _request_id(response))
-                        raise error_for_status(response.status_code, None)
+                    _check_stream_start(response)
                     yield response
             except httpx.HTTPError as exc:
                 raise map_transport_error(exc)[0] from None
@@ -255,6 +248,24 @@ class Transport:
     def _wait(self, method: str, path: str, attempt: int, delay: float, kind: str) -> None:
         _log.info("%s %s failed (%s); retry %d in %.1fs", method, path, kind, attempt, delay)
         self._clock.sleep(self._clock.seconds(delay))
+
+
+def _check_stream_start(response: httpx.Response) -> None:
+    """Errors come as JSON before any event, even with HTTP 200 (`{"code": 2001, ...}`):
+    read the status and the body before trusting the content type (httpx-sse #11, #33)."""
+    status = response.status_code
+    if 300 <= status < 400:
+        raise errors.ProtocolError(f"the backend redirected the stream (HTTP {status})")
+    content_type = response.headers.get("content-type", "")
+    if status < 300 and "text/event-stream" in content_type:
+        return
+    body = _read_capped(response)
+    decode_body(status, body, _request_id(response))
+    if status >= 400:
+        raise error_for_status(status, None)
+    raise errors.ProtocolError(
+        f"the agent answered {content_type or 'no content type'}, not a stream"
+    )
 
 
 def _read_capped(response: httpx.Response) -> bytes:

@@ -88,7 +88,8 @@ class SandboxServer:
             if isinstance(item, str):
                 values.append(item)
             elif isinstance(item, dict):
-                values.extend(v for k, v in item.items() if k in ("token", "claim_token") and v)
+                # API tokens only: claim tokens are made to be shown in browser links.
+                values.extend(v for k, v in item.items() if k == "token" and v)
         return values
 
     def expire_tokens(self) -> None:
