@@ -46,7 +46,7 @@ def _decode_mapping(status: int, body: Mapping[str, Any], request_id: str | None
     if isinstance(code, int) and not isinstance(code, bool) and "success" not in body:
         if code == 0 and status < 400:
             return body.get("data")
-        if code != 0:
+        if code != 0 and (status < 400 or errors.is_documented_code(code)):
             cls = errors.error_for_code(code)
             raise cls(
                 message or f"error code {code}", code=code, status=status, request_id=request_id
@@ -71,7 +71,7 @@ def error_for_status(
 ) -> errors.ApiError:
     """The typed error for an HTTP status (and the envelope code, when there was one)."""
     text = message or f"HTTP {status}"
-    if code and status not in _STATUS_WINS:
+    if code and status not in _STATUS_WINS and errors.is_documented_code(code):
         return errors.error_for_code(code)(text, code=code, status=status, request_id=request_id)
     if status == 404 and "session" in text.lower():
         return errors.SessionNotFound(text, code=code, status=status, request_id=request_id)

@@ -160,3 +160,8 @@ _BY_CODE: dict[int, type[ApiError]] = {
 def error_for_code(code: int) -> type[ApiError]:
     """The class for a documented envelope code (unknown codes are `RequestRejected`)."""
     return _BY_CODE.get(code, RequestRejected)
+
+
+def is_documented_code(code: int) -> bool:
+    """True for the envelope codes the vendor documents (not an HTTP status echoed as a code)."""
+    return code in _BY_CODE

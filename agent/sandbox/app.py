@@ -158,6 +158,7 @@ class _Api:
             return self._code(2001)
         script = Script(self.world, session, account, plan, self.sandbox.cdn)
         self.sandbox.spawn(script.run())
+        _entry(request)["accepted"] = True  # the agent took the message: from here it is billed
         shape = self.settings.wire
         if shape == "mixed":
             shape = "adk" if session.index % 2 else "typed"

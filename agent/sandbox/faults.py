@@ -1,6 +1,6 @@
 """Fault rules: which call misbehaves, and how (docs/sandbox.md "Faults").
 
-A rule matches by method and path prefix; it fires on the `nth` matching call (counted from
+A rule matches by method and path prefix (exact path when it ends with `$`); it fires on the `nth` matching call (counted from
 when it was added) and on the `times - 1` calls after it (`times` 0: forever).
 """
 
@@ -40,8 +40,16 @@ class FaultRule:
     params: dict[str, Any] = field(default_factory=dict)
     seen: int = 0
 
+    def matches(self, method: str, path: str) -> bool:
+        """A prefix match, or an exact one when the rule's path ends with `$`."""
+        if self.method not in ("*", method.upper()):
+            return False
+        if self.path.endswith("$"):
+            return path == self.path[:-1]
+        return path.startswith(self.path)
+
     def take(self, method: str, path: str) -> bool:
-        if self.method not in ("*", method.upper()) or not path.startswith(self.path):
+        if not self.matches(method, path):
             return False
         self.seen += 1
         if self.seen < self.nth:

@@ -43,6 +43,7 @@ class Recorder:
             "authorization": authorization,
             "range": range_header,
             "message": None,
+            "accepted": False,
             "render_id": None,
             "status": None,
         }

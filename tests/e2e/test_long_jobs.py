@@ -39,7 +39,7 @@ def sends(sandbox, start: int, text: str) -> int:
     return sum(
         1
         for e in sandbox.log_entries()[start:]
-        if e["path"] == "/run_sse" and text in (e.get("message") or "")
+        if e["path"] == "/run_sse" and e.get("accepted") and text in (e.get("message") or "")
     )
 
 
