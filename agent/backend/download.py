@@ -23,7 +23,6 @@ from agent.backend import errors
 from agent.backend.transport import Transport, bare_client, map_transport_error
 from agent.errors import StorageError
 
-CHUNK_BYTES = 1024 * 1024
 MAX_RESUMES = 5
 
 ProgressCallback = Callable[[int, int | None], None]
@@ -148,7 +147,7 @@ def _stream_once(
         done = have if resumed else 0
         try:
             with _open_part(part, truncate=not resumed) as handle:
-                for chunk in response.iter_bytes(CHUNK_BYTES):
+                for chunk in response.iter_bytes():  # as received: a cut keeps what came
                     handle.write(chunk)
                     done += len(chunk)
                     if progress is not None:

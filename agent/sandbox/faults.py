@@ -1,7 +1,8 @@
 """Fault rules: which call misbehaves, and how (docs/sandbox.md "Faults").
 
-A rule matches by method and path prefix (exact path when it ends with `$`); it fires on the `nth` matching call (counted from
-when it was added) and on the `times - 1` calls after it (`times` 0: forever).
+A rule matches by method and path prefix (the exact path when it ends with `$`); it fires on
+the `nth` matching call (counted from when it was added) and on the `times - 1` calls after it
+(`times` 0: forever).
 """
 
 from __future__ import annotations
