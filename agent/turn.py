@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.backend.models import UploadedFile
 from agent.errors import WanError
 from agent.jobs.ledger import FINAL_STATES, Job
 from agent.jobs.workers import spawn_worker
@@ -177,17 +178,23 @@ class Turn:
         report_job(self.rt, job_id, self.language)
         self.add_report(outcome(job, self.language), job_error=job.error)
 
-    def upload(self, media: Sequence[LocalMedia]) -> None:
-        if not media:
+    def upload(self, media: Sequence[LocalMedia], urls: Sequence[str] = ()) -> None:
+        """Upload local files (streamed) and/or media URLs to the project's session."""
+        if not media and not urls:
             self.parts.append(render("upload_needs_file", self.language))
             return
         conn = self.rt.connection()
         paths = [m.path for m in media]
-        result = conn.in_session(self.language, lambda c, sid: c.upload_files(sid, paths))
+        uploaded: list[UploadedFile] = []
+        if paths:
+            result = conn.in_session(self.language, lambda c, sid: c.upload_files(sid, paths))
+            uploaded.extend(result.files)
+        if urls:
+            result = conn.in_session(self.language, lambda c, sid: c.upload_urls(sid, urls))
+            uploaded.extend(result.files)
         self.note_session_replaced()
         files = [
-            {"name": f.filename, "type": f.file_type or "", "url": f.url or ""}
-            for f in result.files
+            {"name": f.filename, "type": f.file_type or "", "url": f.url or ""} for f in uploaded
         ]
         self.reply.media.extend(
             {"kind": f["type"], "url": f["url"], "name": f["name"]} for f in files

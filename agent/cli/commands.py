@@ -137,9 +137,10 @@ def _status(turn: Turn, job_id: str | None) -> None:
 def _upload(turn: Turn, files: list[str]) -> None:
     from agent.media_files import check_attachment
 
-    media = [check_attachment(f) for f in files]
+    urls = [f for f in files if f.startswith(("https://", "http://"))]
+    media = [check_attachment(f) for f in files if f not in urls]
     turn.report_updates()
-    turn.upload(media)
+    turn.upload(media, urls)
 
 
 def _new(turn: Turn) -> None:

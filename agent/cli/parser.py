@@ -90,8 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     result.add_argument("job")
     export = add("export", "render the timeline to an mp4 and download it")
     export.add_argument("--wait", type=float, metavar="SECONDS")
-    upload = add("upload", "upload media files to the project")
-    upload.add_argument("files", nargs="+", metavar="PATH")
+    upload = add("upload", "upload media files (or https URLs of media) to the project")
+    upload.add_argument("files", nargs="+", metavar="PATH_OR_URL")
     add("new", "start a fresh project for this conversation")
     add("chat", "an interactive conversation in the terminal")
 

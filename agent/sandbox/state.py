@@ -87,16 +87,26 @@ class World:
         return self.rng.random() < rate
 
     def issue_token(self, client_id: str, now: float) -> Account:
-        account = Account(
-            user_id="anon_" + secrets.token_hex(8),
-            token="nmv_usr_" + secrets.token_hex(16),
-            client_id=client_id,
-            expires_at=now + self.settings.token_days * DAY,
-            available=self.settings.initial_credits,
-        )
-        self.accounts[account.token] = account
-        self.client_tokens[client_id] = account.token
-        self.issued.append({"token": account.token, "user_id": account.user_id})
+        """A new token; a client whose token expired stays the same anonymous user (same id,
+        same credits, same sessions): that is why clients keep their id (SK §1)."""
+        token = "nmv_usr_" + secrets.token_hex(16)
+        expires = now + self.settings.token_days * DAY
+        previous = self.accounts.get(self.client_tokens.get(client_id, ""))
+        if previous is not None:
+            del self.accounts[previous.token]
+            previous.token, previous.expires_at, previous.expired = token, expires, False
+            account = previous
+        else:
+            account = Account(
+                user_id="anon_" + secrets.token_hex(8),
+                token=token,
+                client_id=client_id,
+                expires_at=expires,
+                available=self.settings.initial_credits,
+            )
+        self.accounts[token] = account
+        self.client_tokens[client_id] = token
+        self.issued.append({"token": token, "user_id": account.user_id})
         return account
 
     def live_token_of(self, client_id: str, now: float) -> Account | None:
