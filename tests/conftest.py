@@ -29,6 +29,12 @@ FAST = {
     "trailing_issue_rate": 0.0,
     "initial_credits": 1000,
     "ip_token_limit": 1000000,
+    "wire": "typed",
+    "render_shape": "rotate",
+    "error_http_status": False,
+    "max_upload_bytes": 2 * 1024**3,
+    "generation_cost": 100,
+    "edit_cost": 50,
 }
 
 
