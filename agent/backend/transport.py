@@ -210,6 +210,14 @@ class Transport:
                     raise
                 self._wait(method, path, attempt, delay, error.kind)
 
+    def probe(self) -> int:
+        """The HTTP status of `GET /` without credentials: proof the backend answers at all."""
+        try:
+            response = self.client.get("/")
+        except httpx.HTTPError as exc:
+            raise map_transport_error(exc)[0] from None
+        return response.status_code
+
     @contextmanager
     def stream(
         self, method: str, path: str, *, json: Any, headers: Mapping[str, str] | None = None

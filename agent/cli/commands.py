@@ -42,6 +42,14 @@ def _run(args: argparse.Namespace, env: dict[str, str], language: str) -> int:
 
         env["NEMO_API_URL"] = ensure_sandbox(Settings.load(env).dirs, env).url
     settings = Settings.load(env, project=args.project)
+    if args.command in ("install", "uninstall", "doctor"):
+        from agent.cli.setup import run_setup_command
+
+        return run_setup_command(args, settings, language)
+    if args.command == "mcp":
+        from agent.mcp_server import serve
+
+        return int(serve(settings))
     if args.command == "worker":
         from agent.jobs.worker_main import run_worker
 

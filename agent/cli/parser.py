@@ -95,6 +95,26 @@ def build_parser() -> argparse.ArgumentParser:
     add("new", "start a fresh project for this conversation")
     add("chat", "an interactive conversation in the terminal")
 
+    install = add("install", "install the skill where an agent host finds it")
+    install.add_argument(
+        "--host", required=True, choices=["openclaw", "clawhub", "cursor", "claude", "agents"]
+    )
+    install.add_argument(
+        "--global",
+        dest="global_",
+        action="store_true",
+        help="OpenClaw: ~/.openclaw/skills instead of the workspace",
+    )
+    install.add_argument("--dir", help="the skills root (ClawHub: the workdir)")
+    uninstall = add("uninstall", "remove the skill from a host's skills folder")
+    uninstall.add_argument(
+        "--host", required=True, choices=["openclaw", "clawhub", "cursor", "claude", "agents"]
+    )
+    uninstall.add_argument("--global", dest="global_", action="store_true")
+    uninstall.add_argument("--dir")
+    add("doctor", "check the set-up and explain what to fix")
+    add("mcp", "serve the skill's tools over MCP (stdio)")
+
     sandbox = add("sandbox", "the local sandbox backend")
     sandbox.add_argument("action", choices=["serve", "start", "stop", "status"])
     sandbox.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
