@@ -1,6 +1,6 @@
 """`wan22 mcp`: the skill's tools over MCP (stdio), with the official `mcp` SDK (extra `mcp`).
 
-Every tool runs the same `Turn` the CLI runs and returns the same JSON object as
+Imported only by `wan22 mcp`. Every tool runs the same `Turn` the CLI runs and returns the same JSON object as
 `wan22 turn --json`. Long work returns a job id at once; a call asked to wait sends MCP progress
 notifications while it waits (stdout is the protocol channel: nothing else is printed there).
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+
+from mcp.server.mcpserver import Context, MCPServer
 
 from agent.errors import WanError
 from agent.settings import Settings
@@ -22,8 +24,6 @@ INSTRUCTIONS = (
 
 
 def serve(settings: Settings) -> int:
-    from mcp.server.mcpserver import Context, MCPServer
-
     from agent.runtime import load_skill
 
     manifest, _ = load_skill(settings)

@@ -182,6 +182,9 @@ def _sandbox(args: argparse.Namespace, env: dict[str, str], language: str) -> in
 
 
 def _emit(reply: Reply, args: argparse.Namespace, host: str | None) -> int:
+    if args.command == "mcp":  # stdout is the MCP channel: a failure to start goes to stderr
+        write_err(reply.text)
+        return exit_code(reply)
     print_reply(reply, as_json=args.json, media_lines=host == "openclaw")
     return exit_code(reply)
 
