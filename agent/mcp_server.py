@@ -1,8 +1,8 @@
 """`wan22 mcp`: the skill's tools over MCP (stdio), with the official `mcp` SDK (extra `mcp`).
 
-Imported only by `wan22 mcp`. Every tool runs the same `Turn` the CLI runs and returns the same JSON object as
-`wan22 turn --json`. Long work returns a job id at once; a call asked to wait sends MCP progress
-notifications while it waits (stdout is the protocol channel: nothing else is printed there).
+Imported only by `wan22 mcp`. Every tool runs the same `Turn` the CLI runs and returns the
+same JSON object as `wan22 turn --json`. Long work returns a job id at once; a call asked to
+wait sends MCP progress notifications (stdout is the protocol channel: nothing else goes there).
 """
 
 from __future__ import annotations
