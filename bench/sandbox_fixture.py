@@ -51,7 +51,6 @@ class BenchSandbox:
             "XDG_CACHE_HOME": str(home / ".cache"),
             "NEMO_API_URL": self.url,
             "WAN22_OUTPUT_DIR": str(home / "videos"),
-            "PYTHONDONTWRITEBYTECODE": "1",
         }
 
     def prime(self) -> str:

@@ -14,7 +14,6 @@ from agent.cli.output import EXIT_USAGE, write_err
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `wan22` console script and of `python -m agent`."""
-    sys.dont_write_bytecode = True
     args_list = sys.argv[1:] if argv is None else argv
     if args_list[:2] == ["sandbox", "serve"]:
         return _serve_sandbox(args_list[2:])

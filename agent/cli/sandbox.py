@@ -63,7 +63,6 @@ def ensure_sandbox(dirs: AppDirs, env: dict[str, str]) -> SandboxProcess:
     log = os.open(dirs.state / "sandbox.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     argv = [
         sys.executable,
-        "-B",
         "-m",
         "agent",
         "sandbox",
@@ -82,7 +81,7 @@ def ensure_sandbox(dirs: AppDirs, env: dict[str, str]) -> SandboxProcess:
             stdout=log,
             stderr=log,
             cwd=str(dirs.state),
-            env={**env, "PYTHONDONTWRITEBYTECODE": "1"},
+            env=env,
             start_new_session=True,
         )
     finally:

@@ -10,8 +10,6 @@ only when it is a supported language. Undecidable turns ("ok", "4s", 🎬) keep 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 SUPPORTED_LATIN = frozenset({"en", "es", "fr", "de", "pt", "it", "nl", "id", "vi", "tr", "pl"})
 # Latin words that mark English even in a 3+ word utterance (saves the langdetect load).
 ENGLISH_MARKERS = frozenset(
@@ -102,10 +100,25 @@ NEUTRAL_WORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
 class LanguageGuess:
-    code: str
-    decided: bool
+    """A language code, and whether the text decided it (False: the fallback was kept)."""
+
+    __slots__ = ("code", "decided")
+
+    def __init__(self, code: str, decided: bool) -> None:
+        self.code, self.decided = code, decided
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LanguageGuess) and (self.code, self.decided) == (
+            other.code,
+            other.decided,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.code, self.decided))
+
+    def __repr__(self) -> str:
+        return f"LanguageGuess(code={self.code!r}, decided={self.decided})"
 
 
 def detect_language(text: str, fallback: str | None = None) -> LanguageGuess:

@@ -9,15 +9,20 @@ TEMPLATE = '''#!/usr/bin/env python3
 """{mark}: runs the wan-22 runtime bundled in this folder, from any working directory.
 
 Installed by `wan22 install --host {host}`. It writes nothing here (no bytecode, no state):
-hosts fingerprint this folder, and state lives in the XDG config/state/cache dirs.
+hosts fingerprint this folder; state lives in the XDG dirs, bytecode in the XDG cache.
 """
 
 import importlib.util
 import os
 import sys
 
-sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.realpath(__file__))
+# Bytecode goes to the user's cache, never beside the code: the skill folder stays untouched
+# and every turn after the first imports compiled modules.
+_CACHE = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+sys.pycache_prefix = os.environ.setdefault(
+    "PYTHONPYCACHEPREFIX", os.path.join(_CACHE, "wan22", "pycache")
+)
 INSTALLED_PYTHON = {python!r}
 PLATFORM = {platform!r}
 NEEDED = ("httpx", "httpx_sse", "yaml", "jinja2", "langdetect", "filelock", "platformdirs")
@@ -34,7 +39,7 @@ if not _has_dependencies():
             and not os.environ.get("WAN22_LAUNCHER_REEXEC")):
         os.environ["WAN22_LAUNCHER_REEXEC"] = "1"
         me = os.path.realpath(__file__)
-        os.execv(INSTALLED_PYTHON, [INSTALLED_PYTHON, "-B", me, *sys.argv[1:]])
+        os.execv(INSTALLED_PYTHON, [INSTALLED_PYTHON, me, *sys.argv[1:]])
     sys.stderr.write(
         "wan-22: this Python lacks the runtime's dependencies. Install them with\\n"
         "  python3 -m pip install wan-22\\n"
@@ -42,7 +47,6 @@ if not _has_dependencies():
     )
     raise SystemExit(8)
 
-os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
 os.environ.setdefault("WAN22_SKILL_DIR", os.path.dirname(HERE))
 if PLATFORM:
     os.environ.setdefault("SKILL_SOURCE", PLATFORM)

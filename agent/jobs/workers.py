@@ -32,11 +32,10 @@ def spawn_worker(
 ) -> int:
     """Start `wan22 worker` for the job in its own session, outliving this process."""
     ensure_private_dir(log_dir)
-    argv = [sys.executable, "-B", "-m", "agent", "worker", "--project", project, job_id, launch_id]
+    argv = [sys.executable, "-m", "agent", "worker", "--project", project, job_id, launch_id]
     if recover:
         argv.append("--recover")
     child_env = dict(env)
-    child_env["PYTHONDONTWRITEBYTECODE"] = "1"
     child_env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(RUNTIME_ROOT), child_env.get("PYTHONPATH", "")) if p
     )

@@ -42,7 +42,6 @@ def isolated_env(home: Path, api_url: str | None, **extra: str) -> dict[str, str
         XDG_CACHE_HOME=str(home / ".cache"),
         WAN22_OUTPUT_DIR=str(home / "videos"),
         WAN22_TIME_SCALE="0.02",
-        PYTHONDONTWRITEBYTECODE="1",
     )
     if api_url is not None:
         env["NEMO_API_URL"] = api_url
