@@ -118,26 +118,25 @@ def _hosts(settings: Settings) -> list[Check]:
     for root in all_roots(settings.dirs.home, settings.env):
         skill = root.path / "wan-22" / "SKILL.md"
         data = {"host": root.host, "root": str(root.path)}
+        is_global = root.path.parent.name == ".openclaw"
+        name = f"{root.host} skill" + (" (global)" if is_global else "")
+        data["flag"] = " --global" if is_global else ""
         if not skill.exists():
-            checks.append(Check(f"{root.host}: {root.path}", "warn", "host_missing", data))
+            checks.append(Check(name, "warn", "host_missing", data))
             continue
         try:
             manifest = load_manifest(skill)
         except WanError as exc:
             checks.append(
                 Check(
-                    f"{root.host}: {root.path}",
+                    name,
                     "fail",
                     "host_broken",
                     {**data, "problem": exc.message},
                 )
             )
             continue
-        checks.append(
-            Check(
-                f"{root.host}: {root.path}", "ok", "host_ok", {**data, "version": manifest.version}
-            )
-        )
+        checks.append(Check(name, "ok", "host_ok", {**data, "version": manifest.version}))
     return checks
 
 

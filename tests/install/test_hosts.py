@@ -173,8 +173,8 @@ def test_doctor_explains_and_never_shows_the_token(env, sandbox, home):
     run_wan22(env, "credits", "--json")
     run_wan22(env, "install", "--host", "claude")
     report = run_wan22(env, "doctor")
-    assert "[  OK] claude:" in report.stdout and "installed, version" in report.stdout
-    assert "[WARN] cursor:" in report.stdout
+    assert "[  OK] claude skill" in report.stdout and "installed in" in report.stdout
+    assert "[WARN] cursor skill" in report.stdout
     assert "value not shown" in report.stdout
     assert f"{sandbox.url} answers" in report.stdout
     token = json.loads((home / ".config" / "wan22" / "credentials.json").read_text())
