@@ -40,7 +40,9 @@ def _run(args: argparse.Namespace, env: dict[str, str], language: str) -> int:
     if args.sandbox:
         from agent.cli.sandbox import ensure_sandbox
 
-        env["NEMO_API_URL"] = ensure_sandbox(Settings.load(env).dirs, env).url
+        url = ensure_sandbox(Settings.load(env).dirs, env).url
+        env["NEMO_API_URL"] = url
+        env.setdefault("NEMO_WEB_URL", url)  # the sandbox also serves the claim page
     settings = Settings.load(env, project=args.project)
     if args.command in ("install", "uninstall", "doctor"):
         from agent.cli.setup import run_setup_command
