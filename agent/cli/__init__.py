@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from agent.cli.output import EXIT_USAGE, write_err
+from agent.cli.output import EXIT_USAGE, write_err_template
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,9 +37,6 @@ def _serve_sandbox(argv: list[str]) -> int:
     try:
         from agent.sandbox.cli import main as sandbox_main
     except ImportError as exc:
-        write_err(
-            f"wan22: the sandbox needs its extra ({exc.name} is missing): "
-            "pip install 'wan-22[sandbox]'"
-        )
+        write_err_template("sandbox_extra_missing", module=exc.name or "?")
         return 8
     return int(sandbox_main(argv))

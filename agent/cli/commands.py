@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Callable
 
-from agent.cli.output import EXIT_FAILED, exit_code, print_reply, write_err
+from agent.cli.output import EXIT_FAILED, exit_code, print_reply, write_err, write_err_template
 from agent.errors import UsageError, WanError
 from agent.replies import render
 from agent.runtime import Runtime, load_runtime
@@ -219,4 +219,6 @@ def _log_unexpected(env: dict[str, str], exc: BaseException) -> None:
     fd = os.open(log_dir / "errors.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as handle:
         handle.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n{text}")
-    write_err(f"wan22: unexpected {type(exc).__name__}; details in {log_dir / 'errors.log'}")
+    write_err_template(
+        "unexpected_error", error=type(exc).__name__, log=str(log_dir / "errors.log")
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from agent.cli.output import EXIT_OK, EXIT_USAGE, write_err
+from agent.cli.output import EXIT_OK, EXIT_USAGE, write_err_template
 
 _VALUE_FLAGS = frozenset({"--file", "--wait", "--lang", "--project"})
 _BARE_FLAGS = frozenset({"--dry-run", "--json", "--sandbox"})
@@ -31,7 +31,7 @@ def dry_run(argv: list[str]) -> int:
                 index += 1
                 value = argv[index]
             else:
-                write_err(f"wan22: {name} needs a value")
+                write_err_template("usage_error", problem="needs_value", flag=name)
                 return EXIT_USAGE
             if name == "--file":
                 files.append(value)
@@ -46,7 +46,7 @@ def dry_run(argv: list[str]) -> int:
             words.append(arg)
         index += 1
     if not words and not files:
-        write_err("wan22: turn needs a message")
+        write_err_template("usage_error", problem="needs_message")
         return EXIT_USAGE
     from agent.conversation.intents import route_utterance
     from agent.conversation.language import detect_language

@@ -79,3 +79,13 @@ def write_text(text: str) -> None:
 def write_err(text: str) -> None:
     sys.stderr.write(redact(text).rstrip("\n") + "\n")
     sys.stderr.flush()
+
+
+def write_err_template(key: str, **context: Any) -> None:
+    """A diagnostic from a template, in the language of the user's locale (error paths only)."""
+    import os
+
+    from agent.replies import render
+
+    locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    write_err(render(key, "zh" if locale.lower().startswith("zh") else "en", **context))

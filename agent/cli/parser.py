@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from agent.cli.output import EXIT_USAGE, write_err
+from agent.cli.output import EXIT_USAGE, write_err_template
 
 USAGE_EXAMPLES = """examples:
   wan22 turn --json "Generate a 4-second video of a red fox in the snow"
@@ -16,7 +16,7 @@ USAGE_EXAMPLES = """examples:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        write_err(f"wan22: {message}\nRun 'wan22 --help' for usage.")
+        write_err_template("usage_error", problem="argparse", message=message)
         raise SystemExit(EXIT_USAGE)
 
 
