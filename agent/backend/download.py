@@ -177,13 +177,13 @@ def _open_part(part: Path, *, truncate: bool) -> io.BufferedWriter:
 
 
 def _storage_error(exc: OSError, path: Path) -> StorageError:
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return StorageError(
             f"the disk is full while saving {path.parent}",
             path=str(path.parent),
             reason="disk_full",
         )
-    if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+    if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM, errno.ENOTDIR):
         return StorageError(
             f"cannot write to {path.parent}", path=str(path.parent), reason="read_only"
         )
