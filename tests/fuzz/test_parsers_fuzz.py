@@ -168,3 +168,93 @@ frontmatter_lines = st.lists(
 def test_frontmatter(lines, closed):
     text = "---\n" + "\n".join(lines) + ("\n---\nbody\n" if closed else "\n")
     only_our_errors(lambda: parse_manifest(text, "SKILL.md"))
+
+
+draft_like = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-10, 10**7)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=8)
+    | st.sampled_from(["t", "tt", "sg", "d", "m", "st", "n", "tx", "vol", "tracks", "segments"]),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "t",
+                    "tt",
+                    "sg",
+                    "d",
+                    "m",
+                    "st",
+                    "s",
+                    "e",
+                    "n",
+                    "tx",
+                    "vol",
+                    "v",
+                    "start",
+                    "end",
+                    "name",
+                    "text",
+                    "volume",
+                    "type",
+                    "tracks",
+                    "segments",
+                    "style",
+                    "title",
+                    "src",
+                ]
+            ),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=40,
+)
+
+
+@FUZZ
+@given(draft_like, draft_like)
+def test_draft_summary_and_diff(before, after):
+    from agent.conversation.draft import (
+        describe_changes,
+        diff_states,
+        parse_draft,
+        snapshot_from_state,
+        stage_of,
+        track_summary,
+    )
+
+    with contextlib.suppress(WanError):
+        draft = parse_draft(after)
+        for language in ("en", "zh-CN"):
+            assert track_summary(draft, language)
+    old = snapshot_from_state({"draft": before})
+    new = snapshot_from_state(
+        {"draft": after, "video_infos": before if isinstance(before, list) else []}
+    )
+    stage_of(new)
+    for language in ("en", "zh-CN"):
+        assert describe_changes(diff_states(old, new), language)
+
+
+@FUZZ
+@given(st.text(max_size=120), st.lists(st.text(max_size=20), max_size=3))
+def test_router_and_language(text, files):
+    from agent.conversation.intents import route_utterance
+    from agent.conversation.language import detect_language
+
+    intent = route_utterance(text, files)
+    assert intent.kind in ("export", "credits", "status", "upload", "chat")
+    assert detect_language(text, "en").code
+
+
+@FUZZ
+@given(st.text(max_size=300))
+def test_gui_translation(text):
+    from agent.conversation.gui import translate_gui
+
+    result = translate_gui(text)
+    assert isinstance(result.text, str)
