@@ -219,8 +219,11 @@ SAMPLES = {
     ],
     "upload_done": [{"files": [{"name": "a.png", "type": "image", "url": "u"}]}],
     "upload_needs_file": [{}],
-    "usage_error": [{"problem": "needs_value", "flag": "--file"}, {"problem": "needs_message"},
-                    {"problem": "argparse", "message": "invalid choice: 'turnx'"}],
+    "usage_error": [
+        {"problem": "needs_value", "flag": "--file"},
+        {"problem": "needs_message"},
+        {"problem": "argparse", "message": "invalid choice: 'turnx'"},
+    ],
     "unexpected_error": [{"error": "KeyError", "log": "/s/logs/errors.log"}],
     "sandbox_extra_missing": [{"module": "uvicorn"}],
 }

@@ -24,8 +24,14 @@ def test_attachment_with_spaces_and_non_ascii_in_its_path(env, sandbox, tmp_path
     folder = tmp_path / "mes photos été"
     folder.mkdir()
     image = tiny_png(folder / "produit à tourner.png")
-    reply = run_wan22(env, "turn", "--json", "--wait", "60", "--file", str(image), "让这张图片慢慢旋转")
-    assert reply.code == 0 and reply.json["mode"] == "i2v" and reply.json["job"]["state"] == "succeeded"
+    reply = run_wan22(
+        env, "turn", "--json", "--wait", "60", "--file", str(image), "让这张图片慢慢旋转"
+    )
+    assert (
+        reply.code == 0
+        and reply.json["mode"] == "i2v"
+        and reply.json["job"]["state"] == "succeeded"
+    )
     uploads = [e for e in sandbox.log_entries() if e["path"].startswith("/api/upload-video/")]
     assert uploads[-1]["status"] == 200
 
@@ -45,11 +51,17 @@ def test_bad_attachments_are_refused_before_anything_is_sent(env, sandbox, tmp_p
         assert reply.code == 7, reply.stdout
         assert reply.json["error"]["reason"] == reason
         assert any("\u4e00" <= c <= "\u9fff" for c in reply.json["text"])
-    assert not [e for e in sandbox.log_entries()[start:] if e["path"].startswith(("/run_sse", "/api/upload"))]
+    assert not [
+        e
+        for e in sandbox.log_entries()[start:]
+        if e["path"].startswith(("/run_sse", "/api/upload"))
+    ]
 
 
 def test_corrupted_state_files_are_set_aside_with_a_warning(env, sandbox, home):
-    assert run_wan22(env, "turn", "--json", "--wait", "60", PROMPT).json["job"]["state"] == "succeeded"
+    assert (
+        run_wan22(env, "turn", "--json", "--wait", "60", PROMPT).json["job"]["state"] == "succeeded"
+    )
     (project,) = (state_dir(home) / "projects").glob("*/project.json")
     project.write_text("{ this is not json")
     (job,) = project.parent.glob("jobs/job-*.json")
@@ -76,10 +88,14 @@ def test_broken_skill_md_is_a_clear_error(env, tmp_path):
 
 
 def test_output_folder_that_cannot_be_written(env, sandbox, home, tmp_path):
-    assert run_wan22(env, "turn", "--json", "--wait", "60", PROMPT).json["job"]["state"] == "succeeded"
+    assert (
+        run_wan22(env, "turn", "--json", "--wait", "60", PROMPT).json["job"]["state"] == "succeeded"
+    )
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    reply = run_wan22({**env, "WAN22_OUTPUT_DIR": str(blocker / "videos")}, "export", "--json", "--wait", "60")
+    reply = run_wan22(
+        {**env, "WAN22_OUTPUT_DIR": str(blocker / "videos")}, "export", "--json", "--wait", "60"
+    )
     assert reply.code == 8 and reply.json["error"]["kind"] == "storage"
     assert "WAN22_OUTPUT_DIR" in reply.json["text"] and "still on the server" in reply.json["text"]
     ok = run_wan22(env, "export", "--json", "--wait", "60")
@@ -87,14 +103,24 @@ def test_output_folder_that_cannot_be_written(env, sandbox, home, tmp_path):
 
 
 def test_a_full_disk_while_downloading(env, sandbox, home):
-    assert run_wan22(env, "turn", "--json", "--wait", "60", PROMPT).json["job"]["state"] == "succeeded"
+    assert (
+        run_wan22(env, "turn", "--json", "--wait", "60", PROMPT).json["job"]["state"] == "succeeded"
+    )
 
     def small_files() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))  # the disk "fills" at 20 kB
 
     argv = [sys.executable, "-m", "agent", "export", "--json", "--wait", "60", "--lang", "zh-CN"]
-    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-                          preexec_fn=small_files, check=False)
+    done = subprocess.run(
+        argv,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=small_files,
+        check=False,
+    )
     record(argv, done.stdout, done.stderr)
     reply = json.loads(done.stdout)
     assert done.returncode == 8 and reply["error"]["kind"] == "storage", reply
