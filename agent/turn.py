@@ -136,7 +136,7 @@ class Turn:
 
     def status(self, job_id: str | None = None) -> None:
         if job_id is not None:
-            self.job_status(job_id)
+            self.result(job_id)  # one job: its progress, or its outcome
             return
         from agent.conversation.draft import snapshot_from_state, track_summary
 
@@ -154,18 +154,8 @@ class Turn:
         self.parts.append(track_summary(snapshot_from_state(state.state).draft, self.language))
         self.note_session_replaced()
 
-    def job_status(self, job_id: str) -> None:
-        job = self.rt.ledger.get(job_id)
-        if job is None:
-            raise unknown_job(job_id)
-        self.reply.job = job_json(job)
-        if job.active:
-            self.parts.append(progress_text(job, self.language, time.time()))
-        else:
-            self.result(job_id)
-
     def result(self, job_id: str) -> None:
-        """A finished job's outcome again (idempotent: reading it marks it reported)."""
+        """One job: its progress while it runs, its outcome (again, idempotently) once done."""
         from agent.outcomes import outcome
 
         job = self.rt.ledger.get(job_id)
