@@ -239,3 +239,33 @@ def test_projects_do_not_leak_between_homes(sandbox, tmp_path):
     assert "parrot" not in status_b
     counts = Counter(e["path"] for e in sandbox.log_entries())
     assert counts["/api/auth/anonymous-token"] >= 2
+
+
+def test_ctrl_c_in_chat_stops_waiting_not_the_job(env, sandbox, home):
+    import pexpect
+
+    sandbox.configure(generation_seconds=4.0)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "agent", "chat"],
+        env=env,
+        cwd=str(Path(__file__).resolve().parents[2]),
+        encoding="utf-8",
+        timeout=90,
+    )
+    child.expect("you> ")
+    child.sendline("Generate a 4-second video of a kite over a beach")
+    child.expect(["Generating", "生成中"])
+    child.sendintr()
+    child.expect("Stopped waiting")
+    child.expect("you> ")
+    job_id = jobs(home)[-1]["id"]
+    wait_until(lambda: next(j for j in jobs(home) if j["id"] == job_id)["state"] == "succeeded", 60)
+    child.sendline("status")
+    child.expect("Timeline")
+    child.expect("you> ")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    from tests.support.cli import record
+
+    record(["wan22", "chat"], child.before or "", "")
