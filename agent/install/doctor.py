@@ -1,8 +1,9 @@
 """`wan22 doctor`: checks what a user needs and says what to do about each problem.
 
-Checks: Python and dependency versions, skill.md, the skill as each host would find it, a
-token being available (never shown), the API answering, and the state and output folders
-writable. Each check has a `code` whose sentence is in the `doctor_check` template.
+Checks: Python and dependency versions, skill.md, the skill as each host would find it (and
+its version), a token being available (never shown), the API answering (the credits call when
+there is a token), and the state and output folders writable. Each check has a `code` whose
+sentence is in the `doctor_check` template.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from agent.errors import WanError
 from agent.install.roots import all_roots
+from agent.secret import Secret
 from agent.settings import Settings
 
 DEPENDENCIES = (
@@ -50,8 +52,15 @@ class Check:
 
 
 def run_checks(settings: Settings) -> list[Check]:
-    checks = [_python(), *_dependencies(), _manifest(settings), *_hosts(settings)]
-    checks += [_token(settings), _api(settings)]
+    manifest = _manifest(settings)
+    checks = [
+        _python(),
+        *_dependencies(),
+        manifest,
+        *_hosts(settings, manifest.data.get("version")),
+    ]
+    token, token_check = _token(settings)
+    checks += [token_check, _api(settings, token)]
     checks += [
         _writable(name, path, private=name != "output")
         for name, path in (
@@ -111,7 +120,7 @@ def _manifest(settings: Settings) -> Check:
     )
 
 
-def _hosts(settings: Settings) -> list[Check]:
+def _hosts(settings: Settings, expected: str | None) -> list[Check]:
     from agent.skill.manifest import load_manifest
 
     checks = []
@@ -136,40 +145,66 @@ def _hosts(settings: Settings) -> list[Check]:
                 )
             )
             continue
-        checks.append(Check(name, "ok", "host_ok", {**data, "version": manifest.version}))
+        data["version"] = manifest.version
+        if expected and manifest.version != expected:
+            checks.append(Check(name, "warn", "host_outdated", {**data, "expected": expected}))
+            continue
+        checks.append(Check(name, "ok", "host_ok", data))
     return checks
 
 
-def _token(settings: Settings) -> Check:
+def _token(settings: Settings) -> tuple[Secret | None, Check]:
+    """The token the next turn would use (for the API check), and whether there is one."""
     from agent.store.credentials import CredentialStore
 
     if settings.env_token is not None:
-        return Check("token", "ok", "token_env")
+        return settings.env_token, Check("token", "ok", "token_env")
     stored = CredentialStore(settings.dirs).load(settings.api_url)
     if stored is None:
-        return Check("token", "ok", "token_none")
+        return None, Check("token", "ok", "token_none")
     if stored.expired():
-        return Check("token", "warn", "token_expired")
-    return Check(
-        "token",
-        "ok",
-        "token_stored",
-        {"api": settings.api_url, "expires": stored.expires_at or "?"},
-    )
+        return None, Check("token", "warn", "token_expired")
+    data = {"api": settings.api_url, "expires": stored.expires_at or "?"}
+    return stored.token, Check("token", "ok", "token_stored", data)
 
 
-def _api(settings: Settings) -> Check:
+def _api(settings: Settings, token: Secret | None) -> Check:
+    """With a token, the credits call (cheap, and proves the token works); else `GET /`."""
+    from agent.backend.client import NemoClient
+    from agent.backend.errors import AuthError
     from agent.backend.transport import Transport
 
+    data = {"api": settings.api_url}
     try:
-        transport = Transport(settings.api_url, {}, clock=settings.clock)
+        client = NemoClient(
+            Transport(settings.api_url, _attribution(settings), clock=settings.clock)
+        )
         try:
-            status = transport.probe()
+            if token is None:
+                return Check(
+                    "api", "ok", "api_ok", {**data, "status": str(client.transport.probe())}
+                )
+            client.transport.token = token
+            balance = client.credits()
         finally:
-            transport.close()
+            client.close()
+    except AuthError:
+        return Check("api", "warn", "api_token_refused", data)
     except WanError as exc:
-        return Check("api", "fail", "api_down", {"api": settings.api_url, "problem": exc.message})
-    return Check("api", "ok", "api_ok", {"api": settings.api_url, "status": str(status)})
+        return Check("api", "fail", "api_down", {**data, "problem": exc.message})
+    return Check("api", "ok", "api_credits", {**data, "credits": f"{balance.available:g}"})
+
+
+def _attribution(settings: Settings) -> dict[str, str]:
+    """The headers a turn would send; none when skill.md cannot be read (reported above)."""
+    from agent.connection import attribution_headers
+    from agent.runtime import load_skill
+
+    try:
+        manifest, host = load_skill(settings)
+    except WanError:
+        return {}
+    return attribution_headers(manifest, host)
 
 
 def _writable(name: str, path: Path, *, private: bool) -> Check:

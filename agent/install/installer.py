@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from agent.install.skill_file import launcher_command, render_skill_md
 
 SKILL_NAME = "wan-22"
 PACKAGE = Path(__file__).resolve().parent.parent
+NAME_LINE = re.compile(r"(?m)^name:\s*[\"']?([a-z0-9-]+)")
 LEFT_OUT = ("sandbox",)  # the local backend is a development extra, not part of the skill
 
 
@@ -111,11 +113,17 @@ def uninstall(root: SkillRoot) -> Path | None:
 
 
 def is_ours(skill_dir: Path) -> bool:
-    launcher = skill_dir / "scripts" / "wan22.py"
+    """Our launcher is there, and SKILL.md (when present) names our skill."""
     try:
-        return LAUNCHER_MARK in launcher.read_text(encoding="utf-8")
-    except OSError:
+        if LAUNCHER_MARK not in (skill_dir / "scripts" / "wan22.py").read_text(encoding="utf-8"):
+            return False
+        skill_md = skill_dir / "SKILL.md"
+        if not skill_md.exists():
+            return True
+        names = NAME_LINE.findall(skill_md.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
         return False
+    return names[:1] == [SKILL_NAME]
 
 
 def folder_digest(skill_dir: Path) -> dict[str, str]:
