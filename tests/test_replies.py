@@ -226,6 +226,7 @@ SAMPLES = {
     ],
     "unexpected_error": [{"error": "KeyError", "log": "/s/logs/errors.log"}],
     "sandbox_extra_missing": [{"module": "uvicorn"}],
+    "mcp_missing": [{"module": "mcp.server.mcpserver"}],
 }
 
 

@@ -7,7 +7,14 @@ import os
 import time
 from collections.abc import Callable
 
-from agent.cli.output import EXIT_FAILED, exit_code, print_reply, write_err, write_err_template
+from agent.cli.output import (
+    EXIT_FAILED,
+    EXIT_LOCAL,
+    exit_code,
+    print_reply,
+    write_err,
+    write_err_template,
+)
 from agent.errors import UsageError, WanError
 from agent.replies import render
 from agent.runtime import Runtime, load_runtime
@@ -49,8 +56,13 @@ def _run(args: argparse.Namespace, env: dict[str, str], language: str) -> int:
 
         return run_setup_command(args, settings, language)
     if args.command == "mcp":
-        from agent.mcp_server import serve
-
+        try:
+            from agent.mcp_server import serve
+        except ImportError as exc:  # the optional extra is absent, or an SDK older than 2.x
+            if not (exc.name or "").startswith("mcp"):
+                raise
+            write_err(render("mcp_missing", language, module=exc.name))
+            return EXIT_LOCAL
         return int(serve(settings))
     if args.command == "worker":
         from agent.jobs.worker_main import run_worker

@@ -31,6 +31,8 @@ DEPENDENCIES = (
     "filelock",
 )
 EXTRAS = ("starlette", "uvicorn", "python-multipart", "av", "mcp")
+# `wan22 mcp` is written against the 2.x SDK (`mcp.server.mcpserver`; 1.x had `fastmcp`).
+MINIMUM_MAJOR = {"mcp": 2}
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,18 @@ def _dependencies() -> list[Check]:
                 )
             )
             continue
-        checks.append(Check(name, "ok", "dependency_ok", {"package": name, "version": version}))
+        data = {"package": name, "version": version}
+        minimum = MINIMUM_MAJOR.get(name)
+        if minimum is not None and _major(version) < minimum:
+            checks.append(Check(name, "warn", "extra_too_old", {**data, "minimum": f"{minimum}.0"}))
+            continue
+        checks.append(Check(name, "ok", "dependency_ok", data))
     return checks
+
+
+def _major(version: str) -> int:
+    head = version.split(".", 1)[0]
+    return int(head) if head.isdigit() else 0
 
 
 def _manifest(settings: Settings) -> Check:

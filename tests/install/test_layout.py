@@ -196,6 +196,7 @@ DOCTOR_CODES = [
     "dependency_ok",
     "dependency_missing",
     "extra_missing",
+    "extra_too_old",
     "manifest_ok",
     "manifest_broken",
     "host_ok",
@@ -231,6 +232,7 @@ def test_every_doctor_code_has_a_sentence(language):
         "expires": "soon",
         "status": "200",
         "credits": "90",
+        "minimum": "2.0",
     }
     for code in DOCTOR_CODES:
         text = render("doctor_check", language, code=code, data=data)

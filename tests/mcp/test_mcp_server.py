@@ -4,6 +4,7 @@ waits (progress notifications arrive), read the result."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import anyio
@@ -75,3 +76,18 @@ def test_mcp_returns_a_job_id_at_once_without_waiting(env, sandbox, tool):
     record(["wan22", "mcp"], json.dumps(result), "")
     assert result["first"]["job"]["state"] in ("queued", "running")
     assert result["first"]["job"]["id"]
+
+
+def test_without_the_sdk_wan22_mcp_explains_on_stderr_and_exits_8(home, tmp_path):
+    from tests.support.cli import isolated_env, run_wan22
+
+    shadow = tmp_path / "shadow" / "mcp"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text(
+        "raise ModuleNotFoundError('No module named mcp', name='mcp')\n"
+    )
+    env = isolated_env(home, None, PYTHONPATH=f"{shadow.parent}{os.pathsep}{ROOT}")
+    result = run_wan22(env, "mcp", cwd=tmp_path)
+    assert result.code == 8
+    assert result.stdout == "", "stdout is the MCP channel"
+    assert "pip install 'wan-22[mcp]'" in result.stderr
