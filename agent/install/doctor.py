@@ -201,7 +201,10 @@ def _api(settings: Settings, token: Secret | None) -> Check:
         finally:
             client.close()
     except AuthError:
-        return Check("api", "warn", "api_token_refused", data)
+        own = token is settings.env_token
+        return Check(
+            "api", "warn", "api_token_refused" if own else "api_stored_token_refused", data
+        )
     except WanError as exc:
         return Check("api", "fail", "api_down", {**data, "problem": exc.message})
     return Check("api", "ok", "api_credits", {**data, "credits": f"{balance.available:g}"})

@@ -183,11 +183,20 @@ def test_doctor_with_a_refused_token_warns_and_never_shows_it(env, sandbox):
     assert secret not in report.stdout + report.stderr
 
 
-def test_doctor_with_a_working_token_reads_the_balance(env, sandbox):
+def test_doctor_with_a_working_token_reads_the_balance(env, sandbox, home):
     assert run_wan22(env, "credits", "--json").code == 0
     checks = {c["name"]: c for c in run_wan22(env, "doctor", "--json").json["checks"]}
     assert checks["token"]["code"] == "token_stored"
     assert checks["api"]["code"] == "api_credits" and checks["api"]["data"]["credits"]
+
+    credentials = home / ".config" / "wan22" / "credentials.json"
+    stored = json.loads(credentials.read_text())
+    for backend in stored["backends"].values():
+        backend["token"] = "nmv_usr_revoked_" + os.urandom(8).hex()
+    credentials.write_text(json.dumps(stored))
+    checks = {c["name"]: c for c in run_wan22(env, "doctor", "--json").json["checks"]}
+    assert checks["api"]["code"] == "api_stored_token_refused"
+    assert "requested on next use" in checks["api"]["detail"]
 
 
 DOCTOR_CODES = [
@@ -210,6 +219,7 @@ DOCTOR_CODES = [
     "api_ok",
     "api_credits",
     "api_token_refused",
+    "api_stored_token_refused",
     "api_down",
     "dir_ok",
     "dir_not_writable",
