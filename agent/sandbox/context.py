@@ -1,4 +1,5 @@
-"""The sandbox instance shared by its routes: world, settings, faults, log, addresses, tasks."""
+"""The sandbox instance shared by its routes: memory, settings, faults, log, addresses, and the
+background work (generations, renders) that outlives a request."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from typing import Any
 from agent.sandbox.faults import Faults
 from agent.sandbox.recorder import Recorder
 from agent.sandbox.settings import SandboxSettings
-from agent.sandbox.state import World
+from agent.sandbox.state import Media, World
 
 
 @dataclass
 class Sandbox:
     settings: SandboxSettings
     data_dir: Path
+    host: str = "127.0.0.1"
     port: int = 0
     world: World = field(init=False)
     faults: Faults = field(default_factory=Faults)
@@ -25,19 +27,25 @@ class Sandbox:
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.world = World(self.settings, self.data_dir)
+        self.world = World(self.settings)
 
     @property
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     @property
     def cdn_url(self) -> str:
-        """Media is served on another host name, so a client's credentials must not follow."""
-        return f"http://localhost:{self.port}"
+        """Media is served under another host name, so a client's credentials must not follow."""
+        other = "127.0.0.1" if self.host == "localhost" else "localhost"
+        return f"http://{other}:{self.port}"
 
-    def cdn(self, path: str) -> str:
-        return f"{self.cdn_url}/cdn/{path}"
+    def media_url(self, media: Media) -> str:
+        """Where a client fetches the media: the "CDN", or the address a URL upload came from
+        (the sandbox is offline, so it never mirrors remote files)."""
+        return media.source_url or f"{self.cdn_url}/cdn/{media.cdn_path}"
+
+    def render_url(self, render_id: str) -> str:
+        return f"{self.cdn_url}/render-result/{render_id}.mp4"
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run work that must outlive the request (a generation, a render)."""

@@ -1,7 +1,8 @@
 """The sandbox's request log (`GET /_sandbox/log`): what each call carried, never a secret.
 
 Tests read it to check attribution headers, that a paid message went out once, that no token
-went to the "CDN", and that a resumed download asked for a `Range`.
+went to the "CDN" host, and that a resumed download asked for a `Range`. Of `Authorization`
+only its presence is kept.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ class Recorder:
         self.entries: list[dict[str, Any]] = []
 
     def start(self, scope: MutableMapping[str, Any]) -> dict[str, Any]:
+        """A new log entry for this call; routes fill in what only they know."""
         headers: dict[str, str] = {}
         authorization = False
-        range_header = None
+        host = range_header = None
         for name, value in scope.get("headers", []):
             lowered = name.lower()
             if lowered in RECORDED_HEADERS:
@@ -34,18 +36,25 @@ class Recorder:
                 authorization = True
             elif lowered == b"range":
                 range_header = value.decode("latin-1")
+            elif lowered == b"host":
+                host = value.decode("latin-1").rsplit(":", 1)[0]
         entry: dict[str, Any] = {
             "seq": len(self.entries),
             "time": round(time.time(), 3),
             "method": scope.get("method", ""),
             "path": scope.get("path", ""),
+            "host": host,
             "headers": headers,
             "authorization": authorization,
             "range": range_header,
             "message": None,
             "accepted": False,
             "render_id": None,
+            "fault": None,
             "status": None,
         }
         self.entries.append(entry)
         return entry
+
+    def clear(self) -> None:
+        self.entries.clear()

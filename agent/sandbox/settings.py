@@ -1,6 +1,6 @@
 """The sandbox's settings: timings (presets `fast` and `realistic`), rates, costs, wire shapes.
 
-Changed at start-up by flags and at run time by `POST /_sandbox/config`.
+Set at start-up by flags and at run time by `POST /_sandbox/config`; bad values are refused.
 """
 
 from __future__ import annotations
@@ -28,10 +28,14 @@ PRESETS: dict[str, dict[str, float]] = {
 }
 WIRES = ("typed", "adk", "mixed")
 RENDER_SHAPES = ("ref", "top", "init", "rotate")
+CHOICES = {"wire": WIRES, "render_shape": RENDER_SHAPES}
+RATES = ("silent_edit_rate", "gui_speak_rate", "trailing_issue_rate")
 
 
 @dataclass
 class SandboxSettings:
+    """Every knob of the sandbox; the defaults are the `fast` preset."""
+
     generation_seconds: float = 6.0
     second_stage_seconds: float = 2.0
     edit_seconds: float = 1.5
@@ -55,35 +59,45 @@ class SandboxSettings:
     @classmethod
     def preset(cls, name: str) -> SandboxSettings:
         settings = cls()
-        settings.update(dict(PRESETS[name]))
+        settings.update({"speed": name})
         return settings
 
-    def update(self, changes: dict[str, Any]) -> list[str]:
-        """Apply known keys (type-converted); return the unknown ones."""
-        known = {f.name: f for f in fields(self)}
-        unknown = []
+    def update(self, changes: dict[str, Any]) -> None:
+        """Apply `changes` (`speed` names a preset) all or nothing; ValueError on a bad one."""
+        staged = asdict(self)
         for key, value in changes.items():
-            if key == "speed" and value in PRESETS:
-                self.update(dict(PRESETS[value]))
+            if key == "speed":
+                if value not in PRESETS:
+                    raise ValueError(f"speed must be one of {', '.join(PRESETS)}")
+                staged.update(PRESETS[value])
                 continue
-            spec = known.get(key)
-            if spec is None:
-                unknown.append(key)
-                continue
-            current = getattr(self, key)
-            if isinstance(current, bool):
-                setattr(self, key, bool(value))
-            elif isinstance(current, int):
-                setattr(self, key, int(value))
-            elif isinstance(current, float):
-                setattr(self, key, float(value))
-            else:
-                setattr(self, key, str(value))
-        if self.wire not in WIRES:
-            self.wire = "typed"
-        if self.render_shape not in RENDER_SHAPES:
-            self.render_shape = "rotate"
-        return unknown
+            if key not in staged:
+                raise ValueError(f"unknown setting {key!r}")
+            staged[key] = _convert(key, staged[key], value)
+        for spec in fields(self):
+            setattr(self, spec.name, staged[spec.name])
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _convert(key: str, current: Any, value: Any) -> Any:
+    if isinstance(current, bool):
+        if isinstance(value, str) and value.lower() in ("true", "1", "yes", "on"):
+            return True
+        if isinstance(value, str) and value.lower() in ("false", "0", "no", "off"):
+            return False
+        if isinstance(value, bool | int):
+            return bool(value)
+        raise ValueError(f"{key} must be true or false")
+    if key in CHOICES:
+        if value not in CHOICES[key]:
+            raise ValueError(f"{key} must be one of {', '.join(CHOICES[key])}")
+        return value
+    try:
+        number = int(value) if isinstance(current, int) else float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{key} must be a number") from None
+    if number < 0 or (key in RATES and number > 1):
+        raise ValueError(f"{key} is out of range")
+    return number

@@ -1,16 +1,21 @@
-"""Receiving uploads: multipart field `files` streamed to disk chunk by chunk (never held in
-memory, whatever the size), or URLs; formats and the size limit as the vendor documents."""
+"""`POST /api/upload-video/nemo_agent/me/{sid}` (vendor-api.md A5): multipart field `files`
+(repeatable, streamed to disk) or JSON `{urls, source_type: "url"}`; the documented formats
+(else 4001) and the `max_upload_bytes` limit (else 4002); each file joins the session's state."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from dataclasses import dataclass, field
+import asyncio
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from agent.sandbox.guards import RouteGroup, json_body
+from agent.sandbox.multipart import ReceivedFile, receive_form
+from agent.sandbox.state import Session
+from agent.sandbox.wire import http_error, ok
 
 TYPES = {
     ".mp4": "video",
@@ -34,100 +39,97 @@ def file_type(name: str) -> str | None:
     return TYPES.get(Path(name).suffix.lower())
 
 
-@dataclass
-class ReceivedFile:
-    field_name: str
-    filename: str
-    path: Path
-    size: int = 0
-    sha: Any = field(default_factory=hashlib.sha256)
+class UploadRoutes(RouteGroup):
+    def routes(self) -> list[Route]:
+        return [Route("/api/upload-video/nemo_agent/me/{sid}", self.upload, methods=["POST"])]
 
+    async def upload(self, request: Request) -> Response:
+        account = self.caller(request)
+        if account is None:
+            return self.code(1001)
+        session = self.session(request, account, request.path_params["sid"])
+        if session is None:
+            return self.code(1002)
+        if request.headers.get("content-type", "").lower().startswith("application/json"):
+            return await self._from_urls(request, session)
+        try:
+            form = await receive_form(
+                request, self.sandbox.data_dir / "uploads", self.settings.max_upload_bytes
+            )
+        except ValueError as exc:
+            return http_error(400, f"not a multipart upload: {exc}")
+        files = [f for f in form.files if f.field_name == "files"]
+        if form.too_large:
+            form.discard()
+            return self.code(4002)
+        if not files:
+            form.discard()
+            return http_error(400, "no file in a field named 'files'")
+        if any(file_type(f.filename) is None for f in files):
+            form.discard()
+            return self.code(4001)
+        described = [await self._register(session, f) for f in files]
+        return ok({"files": described, "session_state_applied": True})
 
-@dataclass
-class UploadOutcome:
-    files: list[ReceivedFile]
-    too_large: bool
-    total: int
-
-
-class _PartCollector:
-    """Callbacks for python-multipart: one file on disk per part."""
-
-    def __init__(self, directory: Path, limit: int) -> None:
-        self.directory, self.limit = directory, limit
-        self.files: list[ReceivedFile] = []
-        self.total = 0
-        self.too_large = False
-        self._header_field = b""
-        self._header_value = b""
-        self._headers: dict[bytes, bytes] = {}
-        self._current: ReceivedFile | None = None
-        self._handle: IO[bytes] | None = None
-
-    def callbacks(self) -> dict[str, Any]:
-        return {
-            "on_part_begin": self._begin,
-            "on_header_field": self._field,
-            "on_header_value": self._value,
-            "on_header_end": self._header_end,
-            "on_headers_finished": self._headers_done,
-            "on_part_data": self._data,
-            "on_part_end": self._end,
+    async def _register(self, session: Session, received: ReceivedFile) -> dict[str, Any]:
+        kind = file_type(received.filename) or "video"
+        media = self.world.add_media(
+            session,
+            received.filename,
+            kind,
+            path=received.path,
+            key=received.path.parent.name,
+        )
+        session.uploads.append(media)
+        info: dict[str, Any] = {
+            "filename": received.filename,
+            "file_type": kind,
+            "cdn_url": self.sandbox.media_url(media),
+            "size": received.size,
+            "hash": received.digest.hexdigest()[:16],
         }
+        info.update(await asyncio.to_thread(probe, received.path))
+        session.video_infos.append(info)
+        return info
 
-    def _begin(self) -> None:
-        self._headers = {}
-
-    def _field(self, data: bytes, start: int, end: int) -> None:
-        self._header_field += data[start:end]
-
-    def _value(self, data: bytes, start: int, end: int) -> None:
-        self._header_value += data[start:end]
-
-    def _header_end(self) -> None:
-        self._headers[self._header_field.lower()] = self._header_value
-        self._header_field, self._header_value = b"", b""
-
-    def _headers_done(self) -> None:
-        _, options = parse_options_header(self._headers.get(b"content-disposition", b""))
-        name = options.get(b"name", b"").decode("utf-8", "replace")
-        filename = Path(options.get(b"filename", b"upload").decode("utf-8", "replace")).name
-        key = secrets.token_hex(6)
-        target = self.directory / key / (filename or "upload")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self._current = ReceivedFile(name, filename or "upload", target)
-        self._handle = target.open("wb")
-
-    def _data(self, data: bytes, start: int, end: int) -> None:
-        size = end - start
-        self.total += size
-        if self.total > self.limit:
-            self.too_large = True
-        if self._current is None or self._handle is None or self.too_large:
-            return
-        chunk = data[start:end]
-        self._handle.write(chunk)
-        self._current.size += size
-        self._current.sha.update(chunk)
-
-    def _end(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-        if self._current is not None:
-            self.files.append(self._current)
-        self._current, self._handle = None, None
+    async def _from_urls(self, request: Request, session: Session) -> Response:
+        body = await json_body(request) or {}
+        urls = body.get("urls")
+        if (
+            not isinstance(urls, list)
+            or not urls
+            or not all(isinstance(u, str) and u.startswith(("http://", "https://")) for u in urls)
+            or body.get("source_type") != "url"
+        ):
+            return http_error(400, 'expected {"urls": ["https://..."], "source_type": "url"}')
+        names = [u.split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1] for u in urls]
+        if any(file_type(name) is None for name in names):
+            return self.code(4001)
+        described = []
+        for url, name in zip(urls, names, strict=True):
+            kind = file_type(name) or "video"
+            media = self.world.add_media(session, name, kind, source_url=url)
+            session.uploads.append(media)
+            info = {"filename": name, "file_type": kind, "cdn_url": url}
+            session.video_infos.append(info)
+            described.append(info)
+        return ok({"files": described, "session_state_applied": True})
 
 
-async def receive_multipart(request: Request, directory: Path, limit: int) -> UploadOutcome:
-    """Stream the request body through the parser; past `limit`, keep reading but drop it."""
-    _, options = parse_options_header(request.headers.get("content-type", ""))
-    boundary = options.get(b"boundary")
-    if not boundary:
-        raise ValueError("multipart body without a boundary")
-    collector = _PartCollector(directory, limit)
-    parser = MultipartParser(boundary, collector.callbacks())  # type: ignore[arg-type]
-    async for chunk in request.stream():
-        if chunk:
-            parser.write(chunk)
-    parser.finalize()
-    return UploadOutcome(collector.files, collector.too_large, collector.total)
+def probe(path: Path) -> dict[str, Any]:
+    """Duration, size and frame rate of uploaded media, as far as FFmpeg can read them."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            facts: dict[str, Any] = {}
+            if container.streams.video:
+                stream = container.streams.video[0]
+                facts["width"], facts["height"] = stream.width, stream.height
+                if stream.average_rate and container.duration:
+                    facts["fps"] = round(float(stream.average_rate), 3)
+            if container.duration:
+                facts["duration"] = round(container.duration / 1_000_000, 2)
+            return facts
+    except (av.error.FFmpegError, OSError, IndexError, ValueError):
+        return {}

@@ -1,5 +1,6 @@
-"""Renders: pending → processing (progress) → completed | failed | cancelled, drawn into a real
-mp4 off the event loop, and reported in the three documented poll shapes."""
+"""Render jobs: pending → processing (progress rising across `render_seconds`) → completed |
+failed | cancelled, drawn into a real mp4 off the event loop, and reported in the three
+documented poll shapes (vendor-api.md §5.3)."""
 
 from __future__ import annotations
 
@@ -10,26 +11,20 @@ from typing import Any
 
 from agent.sandbox.context import Sandbox
 from agent.sandbox.render import render_draft
-from agent.sandbox.state import Account, Render, Session
+from agent.sandbox.state import Render, Session
 
 STEPS = 5
+STUCK_PROGRESS = 60
+SHAPES = ("ref", "top", "init")
+FAILURE = "render failed: the encoder crashed (sandbox fault)"
 
 
-def start_render(
-    sandbox: Sandbox,
-    render_id: str,
-    session: Session,
-    account: Account,
-    draft: dict[str, Any],
-    fault: str | None,
-) -> Render:
-    render = Render(render_id, session.session_id, account.user_id, draft, fault=fault)
-    sandbox.world.renders[render_id] = render
-    sandbox.spawn(_run(sandbox, render, session))
-    return render
+def start_render(sandbox: Sandbox, render: Render, session: Session) -> None:
+    sandbox.world.renders[render.render_id] = render
+    sandbox.spawn(_run(sandbox, render, _image_of(sandbox, render.draft, session)))
 
 
-async def _run(sandbox: Sandbox, render: Render, session: Session) -> None:
+async def _run(sandbox: Sandbox, render: Render, image: Path | None) -> None:
     step = max(sandbox.settings.render_seconds, 0.05) / STEPS
     await asyncio.sleep(step / 2)
     if render.status == "cancelled":
@@ -41,31 +36,30 @@ async def _run(sandbox: Sandbox, render: Render, session: Session) -> None:
             return
         render.progress = 5 + index * 18
     if render.fault == "render_stuck":
-        render.progress = 60
-        while render.status == "processing":
-            await asyncio.sleep(1)
-        return
+        render.progress = STUCK_PROGRESS
+        return  # processing for good, until cancelled
     if render.fault == "render_fail":
-        render.status, render.error = "failed", "render failed: the encoder crashed (sandbox fault)"
+        render.status, render.error = "failed", render.fault_error or FAILURE
         return
     out = sandbox.data_dir / "renders" / f"{render.render_id}.mp4"
     out.parent.mkdir(parents=True, exist_ok=True)
-    image = _i2v_image(render.draft, session)
     size, duration = await asyncio.to_thread(render_draft, render.draft, out, image)
     if render.status == "cancelled":
+        out.unlink(missing_ok=True)
         return
     render.path, render.size, render.duration = out, size, duration
     render.status, render.progress, render.completed_at = "completed", 100, time.time()
 
 
-def _i2v_image(draft: dict[str, Any], session: Session) -> Path | None:
+def _image_of(sandbox: Sandbox, draft: dict[str, Any], session: Session) -> Path | None:
+    """The uploaded image behind an image-to-video segment (`img`), when it is on disk."""
     for track in draft.get("t", []):
-        for segment in track.get("sg", []) if isinstance(track, dict) else []:
+        segments = track.get("sg", []) if isinstance(track, dict) else []
+        for segment in segments if isinstance(segments, list) else []:
             url = segment.get("img") if isinstance(segment, dict) else None
-            if url:
-                for upload in session.uploads.values():
-                    if upload["cdn_url"] == url:
-                        return Path(upload["path"])
+            for media in session.uploads if url else []:
+                if sandbox.media_url(media) == url and media.path is not None:
+                    return media.path
     return None
 
 
@@ -73,10 +67,9 @@ def poll_body(sandbox: Sandbox, render: Render) -> dict[str, Any]:
     """The poll answer in the configured shape (`rotate` cycles through all three)."""
     shape = sandbox.settings.render_shape
     if shape == "rotate":
-        shape = ("ref", "top", "init")[render.polls % 3]
+        shape = SHAPES[render.polls % len(SHAPES)]
     render.polls += 1
-    url = f"{sandbox.cdn_url}/render-result/{render.render_id}.mp4" if render.path else None
-    output = {"url": url, "duration": render.duration, "size": render.size} if url else None
+    url = sandbox.render_url(render.render_id) if render.path is not None else None
     if shape == "ref":
         data: dict[str, Any] = {
             "id": render.render_id,
@@ -89,14 +82,13 @@ def poll_body(sandbox: Sandbox, render: Render) -> dict[str, Any]:
         if render.error:
             data["error"] = render.error
         return {"success": True, "data": data}
-    key = "id" if shape == "top" else "taskId"
     body: dict[str, Any] = {
-        key: render.render_id,
+        "id" if shape == "top" else "taskId": render.render_id,
         "status": render.status,
         "progress": render.progress,
     }
-    if output:
-        body["output"] = output
+    if url is not None:
+        body["output"] = {"url": url, "duration": render.duration, "size": render.size}
     if render.error:
         body["error"] = render.error
     return body
