@@ -20,8 +20,9 @@ from agent.sandbox.intents import Plan, title_of
 from agent.sandbox.state import Account, Media, Session
 from agent.sandbox.wire import AgentStep
 
-GUI_SPEAK = (
-    ("Click the Export button to download it.", "点击导出按钮即可下载。"),
+# A finished video points at the Export button; an edit at the timeline, as the web app would.
+EXPORT_SPEAK = ("Click the Export button to download it.", "点击导出按钮即可下载。")
+TIMELINE_SPEAK = (
     ("Open the timeline panel to preview.", "打开时间线面板即可预览。"),
     ("Drag the clip on the timeline to adjust it.", "在时间线上拖拽片段即可调整。"),
 )
@@ -171,7 +172,8 @@ class Script:
 
     def _closing(self, text: str) -> str:
         if self.session.chance(self.settings.gui_speak_rate):
-            en, zh = self.session.rng.choice(GUI_SPEAK)
+            generated = self.plan.kind == "generation"
+            en, zh = EXPORT_SPEAK if generated else self.session.rng.choice(TIMELINE_SPEAK)
             text += " " + self._t(en, zh)
         return text
 

@@ -4,6 +4,7 @@ the draft they leave (vendor-api.md §3, §4; docs/sandbox.md "The scripted agen
 from __future__ import annotations
 
 import io
+import time
 
 import av
 import httpx
@@ -135,12 +136,16 @@ def test_silent_edit_sends_no_text_but_lands(sb):
 
 def test_gui_speak_and_trailing_noise(sb):
     sb.configure(gui_speak_rate=1.0, trailing_issue_rate=1.0)
-    user, session_id = sb.made_video()
-    stream = sb.run(user, session_id, "add music")
-    texts = stream.texts()
-    assert texts[-1] == "I encountered a temporary issue. Please try again."
-    gui = ("Click the Export button", "Open the timeline panel", "Drag the clip")
-    assert any(phrase in texts[-2] for phrase in gui)
+    user = sb.new_user()
+    session_id = sb.new_session(user)
+    generated = sb.run(user, session_id, "Generate a 2-second video of a kite").texts()
+    assert generated[-1] == "I encountered a temporary issue. Please try again."
+    assert generated[-2].endswith("Click the Export button to download it.")
+    edited = sb.run(user, session_id, "add music").texts()
+    assert edited[-1] == "I encountered a temporary issue. Please try again."
+    assert edited[-2].endswith(("Open the timeline panel to preview.", "to adjust it."))
+    chinese = sb.run(user, session_id, "加音乐").texts()
+    assert chinese[-2].endswith(("打开时间线面板即可预览。", "在时间线上拖拽片段即可调整。"))
 
 
 def test_content_free_request_gets_a_question_and_no_text(sb):
@@ -218,7 +223,7 @@ def test_the_agent_keeps_working_after_the_client_leaves(sb):
         draft = sb.draft(user, session_id)
         if draft and len(draft["t"]) == 3:
             break
-        __import__("time").sleep(0.05)
+        time.sleep(0.05)
     assert draft and draft["d"] == 2000 and len(draft["t"]) == 3
 
 
