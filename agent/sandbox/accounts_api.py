@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from agent.sandbox.bodies import ClaimRequest, NewSession, parse
 from agent.sandbox.guards import RouteGroup, json_body
 from agent.sandbox.state import CLAIM_SECONDS, DAY
 from agent.sandbox.wire import http_error, ok
@@ -56,8 +57,8 @@ class AccountRoutes(RouteGroup):
         account = self.caller(request)
         if account is None:
             return self.code(1001)
-        body = await json_body(request) or {}
-        session = self.session(request, account, str(body.get("session_id", "")))
+        body = parse(ClaimRequest, await json_body(request)) or ClaimRequest()
+        session = self.session(request, account, body.session_id)
         if session is None:
             return self.code(1002)
         token = self.world.claim(session.task_id, session.session_id)
@@ -67,13 +68,8 @@ class AccountRoutes(RouteGroup):
         account = self.caller(request)
         if account is None:
             return self.code(1001)
-        body = await json_body(request) or {}
-        language = body.get("language")
-        session = self.world.new_session(
-            account,
-            str(body.get("task_name") or "project"),
-            language if isinstance(language, str) else None,
-        )
+        body = parse(NewSession, await json_body(request)) or NewSession()
+        session = self.world.new_session(account, body.task_name or "project", body.language)
         return ok(
             {
                 "task_id": session.task_id,

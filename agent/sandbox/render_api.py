@@ -3,12 +3,13 @@ client-chosen ids, free), poll in the configured shape, cancel, and the bearer d
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from agent.sandbox.bodies import RenderSubmit, parse
 from agent.sandbox.files import serve_file
 from agent.sandbox.guards import RouteGroup, entry_of, fault_of, json_body
 from agent.sandbox.render_jobs import poll_body, start_render
@@ -44,22 +45,22 @@ class RenderRoutes(RouteGroup):
         account = self.caller(request)
         if account is None:
             return self.code(1001)
-        body = await json_body(request) or {}
-        render_id = body.get("id")
-        entry_of(request)["render_id"] = render_id
-        if not isinstance(render_id, str) or not render_id:
+        body = parse(RenderSubmit, await json_body(request))
+        if body is None:
+            return self._error("expected {id, sessionId, draft, output}", 400)
+        render_id, draft = body.id, body.draft
+        entry_of(request)["render_id"] = render_id or None
+        if not render_id:
             return self._error("'id' is required", 400)
-        session = self.session(request, account, str(body.get("sessionId", "")))
+        session = self.session(request, account, body.sessionId)
         if session is None:
             return self.code(1002)
-        draft = body.get("draft")
         if not _exportable(draft):
             return self._error("the draft has no tracks with segments: nothing to render", 400)
         if render_id in self.world.renders:
             return self._error(f"a render with id {render_id} already exists", 409)
         fault = fault_of(request)
         kind = fault.kind if fault and fault.kind in ("render_fail", "render_stuck") else None
-        assert isinstance(draft, dict)
         render = Render(render_id, session.session_id, account.user_id, draft, fault=kind)
         if fault is not None and kind == "render_fail" and fault.params.get("error"):
             render.fault_error = str(fault.params["error"])
@@ -97,7 +98,7 @@ class RenderRoutes(RouteGroup):
         return serve_file(request, render.path, "video/mp4", fault_of(request))
 
 
-def _exportable(draft: Any) -> bool:
+def _exportable(draft: Any) -> TypeGuard[dict[str, Any]]:
     """§4.3: `draft.t` exists and at least one track has segments."""
     if not isinstance(draft, dict) or not isinstance(draft.get("t"), list):
         return False

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from agent.sandbox.settings import SandboxSettings
 
@@ -44,7 +45,7 @@ class Media:
 
     @property
     def cdn_path(self) -> str:
-        return f"{self.key}/{self.filename}"
+        return f"{self.key}/{quote(self.filename)}"
 
 
 @dataclass

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -15,6 +14,7 @@ from starlette.routing import Route
 from agent.sandbox import drafts
 from agent.sandbox.agent_script import Script
 from agent.sandbox.billing import charge
+from agent.sandbox.bodies import RunAgentRequest, parse
 from agent.sandbox.faults import FaultRule, InjectedFault
 from agent.sandbox.guards import RouteGroup, entry_of, fault_of, json_body
 from agent.sandbox.intents import plan_reply
@@ -32,16 +32,16 @@ class StreamRoutes(RouteGroup):
         account = self.caller(request)
         if account is None:
             return self.code(1001)
-        body = await json_body(request)
-        message = message_text(body)
-        if body is None or message is None:
+        body = parse(RunAgentRequest, await json_body(request))
+        message = body.text if body is not None else ""
+        if body is None or not message:
             # What ADK's FastAPI server answers to a body that is not a RunAgentRequest.
             return JSONResponse(
                 {"detail": "expected a RunAgentRequest with new_message.parts[].text"},
                 status_code=422,
             )
         entry_of(request)["message"] = message
-        session = self.session(request, account, str(body.get("session_id", "")))
+        session = self.session(request, account, body.session_id)
         if session is None:
             return self.code(1002)
         images = [self.sandbox.media_url(m) for m in session.uploads if m.file_type == "image"]
@@ -78,17 +78,6 @@ class StreamRoutes(RouteGroup):
                     yield extra
             sent += 1
             yield writer.encode(step)
-
-
-def message_text(body: dict[str, Any] | None) -> str | None:
-    """The text of `new_message.parts` (all text parts, joined), or None."""
-    message = body.get("new_message") if body is not None else None
-    parts = message.get("parts") if isinstance(message, dict) else None
-    if not isinstance(parts, list):
-        return None
-    texts = [p["text"] for p in parts if isinstance(p, dict) and isinstance(p.get("text"), str)]
-    text = "\n".join(texts)
-    return text if text.strip() else None
 
 
 async def _act_out(fault: FaultRule, writer: EventWriter) -> bytes:

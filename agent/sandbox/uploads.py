@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from agent.sandbox.bodies import UrlUpload, parse
 from agent.sandbox.guards import RouteGroup, json_body
 from agent.sandbox.multipart import ReceivedFile, receive_form
 from agent.sandbox.state import Session
@@ -93,14 +94,9 @@ class UploadRoutes(RouteGroup):
         return info
 
     async def _from_urls(self, request: Request, session: Session) -> Response:
-        body = await json_body(request) or {}
-        urls = body.get("urls")
-        if (
-            not isinstance(urls, list)
-            or not urls
-            or not all(isinstance(u, str) and u.startswith(("http://", "https://")) for u in urls)
-            or body.get("source_type") != "url"
-        ):
+        body = parse(UrlUpload, await json_body(request))
+        urls = body.urls if body is not None else []
+        if not urls or not all(u.startswith(("http://", "https://")) for u in urls):
             return http_error(400, 'expected {"urls": ["https://..."], "source_type": "url"}')
         names = [u.split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1] for u in urls]
         if any(file_type(name) is None for name in names):

@@ -237,3 +237,21 @@ def test_the_same_seed_tells_the_same_story(sb):
     sb.configure(seed=7)
     assert story() == first
     assert True in first and False in first
+
+
+def test_every_text_part_makes_the_message(sb):
+    user = sb.new_user()
+    session_id = sb.new_session(user)
+    body = {
+        "app_name": "nemo_agent",
+        "user_id": "me",
+        "session_id": session_id,
+        "new_message": {
+            "role": "user",
+            "parts": [{"text": "Generate a video"}, {"text": "of a yak"}],
+        },
+    }
+    with sb.http.stream("POST", "/run_sse", headers=user.auth, json=body) as response:
+        calls = [line for line in response.iter_lines() if "tool_call" in line]
+    assert '"prompt": "a yak"' in calls[0]
+    assert sb.log()[-1]["message"] == "Generate a video\nof a yak"

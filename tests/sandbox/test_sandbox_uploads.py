@@ -123,3 +123,13 @@ def test_upload_needs_a_token_and_an_own_session(sb):
     assert sb.http.post(upload_path(session_id), files=files).json()["code"] == 1001
     foreign = sb.http.post(upload_path(session_id), headers=other.auth, files=files)
     assert foreign.json()["code"] == 1002
+
+
+def test_names_with_spaces_and_chinese_make_working_urls(sb):
+    user = sb.new_user()
+    session_id = sb.new_session(user)
+    files = [("files", ("my photo 猫.png", b"\x89PNG-bytes", "image/png"))]
+    body = sb.http.post(upload_path(session_id), headers=user.auth, files=files).json()
+    (described,) = body["data"]["files"]
+    assert described["filename"] == "my photo 猫.png" and " " not in described["cdn_url"]
+    assert httpx.get(described["cdn_url"]).content == b"\x89PNG-bytes"
