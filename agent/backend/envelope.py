@@ -16,9 +16,15 @@ _STATUS_ERRORS: dict[int, type[errors.ApiError]] = {
     415: errors.UnsupportedFile,
     429: errors.RateLimited,
 }
-# These statuses say more than any body code could: 402 is never "no credits" (SK §7),
-# and 429 must reach the retry policy as a rate limit.
+# These statuses say more than most body codes: a bare 402 is the plan, not credits (SK §7),
+# and 429 must reach the retry policy as a rate limit. The one exception: a 402 whose body
+# carries code 2001 is the "credits exhausted" refusal the changelog describes (SK-CL 1.5).
 _STATUS_WINS = frozenset({402, 429})
+_CODES_OVER_STATUS = {(402, 2001)}
+
+
+def _status_wins(status: int, code: int | None) -> bool:
+    return status in _STATUS_WINS and (status, code) not in _CODES_OVER_STATUS
 
 
 def decode_body(status: int, body: bytes, request_id: str | None = None) -> Any:
@@ -41,7 +47,7 @@ def decode_body(status: int, body: bytes, request_id: str | None = None) -> Any:
 def _decode_mapping(status: int, body: Mapping[str, Any], request_id: str | None) -> Any:
     message = _message(body)
     code = body.get("code")
-    if status in _STATUS_WINS:
+    if _status_wins(status, _int(code)):
         raise error_for_status(status, message, code=_int(code), request_id=request_id)
     if isinstance(code, int) and not isinstance(code, bool) and "success" not in body:
         if code == 0 and status < 400:
@@ -71,7 +77,7 @@ def error_for_status(
 ) -> errors.ApiError:
     """The typed error for an HTTP status (and the envelope code, when there was one)."""
     text = message or f"HTTP {status}"
-    if code and status not in _STATUS_WINS and errors.is_documented_code(code):
+    if code and not _status_wins(status, code) and errors.is_documented_code(code):
         return errors.error_for_code(code)(text, code=code, status=status, request_id=request_id)
     if status == 404 and "session" in text.lower():
         return errors.SessionNotFound(text, code=code, status=status, request_id=request_id)

@@ -11,6 +11,7 @@
         │   ├── MissingClientId       HTTP 400 on the anonymous-token call
         │   ├── ExportBlocked         HTTP 402: plan or attribution, not credits
         │   ├── RateLimited           HTTP 429
+        │   │   └── TokenLimit        HTTP 429 on the anonymous-token call: one per client a week
         │   ├── ServerError           HTTP 5xx
         │   ├── RenderFailed          a render that ended `failed` or was refused
         │   └── RequestRejected       any other refusal (other 4xx, other codes)
@@ -97,6 +98,13 @@ class RateLimited(ApiError):
     def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
         super().__init__(message, retry_after=retry_after, **kw)
         self.retry_after = retry_after
+
+
+class TokenLimit(RateLimited):
+    """The free token was already issued to this client id (one per 7 days); asking again is
+    useless until then, so the user needs their own token."""
+
+    kind = "token_limit"
 
 
 class ServerError(ApiError):

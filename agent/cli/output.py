@@ -30,6 +30,7 @@ EXIT_OF_KIND = {
     "usage": EXIT_USAGE,
     "auth": EXIT_AUTH,
     "client_id": EXIT_AUTH,
+    "token_limit": EXIT_AUTH,
     "credits": EXIT_QUOTA,
     "export_blocked": EXIT_QUOTA,
     "rate_limited": EXIT_QUOTA,

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.support.cli import run_wan22
 from tests.support.media import tiny_png
 
@@ -59,8 +61,9 @@ def test_1002_lost_session_is_replaced_and_the_user_told(env, sandbox, home):
     assert session_id(home, sandbox.url) != old_session
 
 
-def test_2001_no_credits(env, sandbox, home):
-    sandbox.configure(initial_credits=50)
+@pytest.mark.parametrize("http_status", [False, True], ids=["http-200", "http-402"])
+def test_2001_no_credits(env, sandbox, home, http_status):
+    sandbox.configure(initial_credits=50, error_http_status=http_status)
     reply = run_wan22(env, "turn", "--json", "--wait", "60", PROMPT)
     assert reply.code == 4 and reply.json["error"]["kind"] == "credits"
     assert "register?bind=anon_" in reply.json["text"]
@@ -130,6 +133,6 @@ def test_429_second_token_for_the_same_client(env, sandbox, home):
     assert run_wan22(env, "credits", "--json").code == 0
     (home / ".config" / "wan22" / "credentials.json").unlink()  # a lost credential file
     reply = run_wan22(env, "credits", "--json")
-    assert reply.code == 4 and reply.json["error"]["kind"] == "rate_limited"
-    assert "minute" in reply.json["text"]
+    assert reply.code == 3 and reply.json["error"]["kind"] == "token_limit"
+    assert "7 days" in reply.json["text"] and "NEMO_TOKEN" in reply.json["text"]
     assert client_id(home), "the client id is kept for the next try"

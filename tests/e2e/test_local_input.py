@@ -59,6 +59,7 @@ def test_bad_attachments_are_refused_before_anything_is_sent(env, sandbox, tmp_p
 
 
 def test_corrupted_state_files_are_set_aside_with_a_warning(env, sandbox, home):
+    issued_before = set(sandbox.tokens())
     assert (
         run_wan22(env, "turn", "--json", "--wait", "60", PROMPT).json["job"]["state"] == "succeeded"
     )
@@ -73,8 +74,19 @@ def test_corrupted_state_files_are_set_aside_with_a_warning(env, sandbox, home):
     assert len(reply.json["warnings"]) >= 2
     assert any("set it aside" in w for w in reply.json["warnings"])
     assert list(project.parent.glob("project.json.corrupt-*"))
+    # `status` needs no token. The next turn that does sets the damaged credential file aside and
+    # says so; the free token in it is lost and the backend gives one per client a week, so the
+    # user is told to set their own token, and nothing was sent or recorded as a job.
+    jobs_before = len(list(project.parent.glob("jobs/job-*.json")))
+    refused = run_wan22(env, "turn", "--json", "--wait", "60", PROMPT)
+    assert refused.code == 3, refused.stdout
+    assert refused.json["error"]["kind"] == "token_limit"
+    assert "NEMO_TOKEN" in refused.json["text"]
+    assert any("credentials.json" in w for w in refused.json["warnings"])
     assert list(credentials.parent.glob("credentials.json.corrupt-*"))
-    again = run_wan22(env, "turn", "--json", "--wait", "60", PROMPT)
+    assert len(list(project.parent.glob("jobs/job-*.json"))) == jobs_before
+    (token,) = set(sandbox.tokens()) - issued_before  # the user's own token, from their account
+    again = run_wan22({**env, "NEMO_TOKEN": token}, "turn", "--json", "--wait", "60", PROMPT)
     assert again.code == 0 and again.json["job"]["state"] == "succeeded"
 
 
