@@ -120,7 +120,7 @@ SAMPLES = {
     "error_no_draft": [ERROR],
     "error_protocol": [ERROR],
     "error_rate_limited": [{**ERROR, "retry_after": 45.0}, ERROR],
-    "error_token_limit": [ERROR],
+    "error_token_limit": [{**ERROR, "retry_after": 45.0}, ERROR],
     "error_rejected": [ERROR],
     "error_render_failed": [ERROR],
     "error_sandbox": [ERROR],

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import signal
 import sys
+from types import FrameType
+from typing import Any
 
 from agent.cli.output import EXIT_OK, write_text
 from agent.cli.progress import ProgressDisplay
 from agent.errors import WanError
+from agent.jobs.ledger import Job
 from agent.replies import render
 from agent.runtime import Runtime
 from agent.turn import Turn
@@ -52,9 +56,16 @@ def _one_turn(rt: Runtime, text: str, args: argparse.Namespace, language: str) -
         rt.project.save_language(guess.code)
     display = ProgressDisplay(language)
     turn = Turn(rt, language)
-    turn.on_wait = display.job
+    interrupted = _InterruptFlag()
+
+    def on_wait(job: Job) -> None:
+        interrupted.check()
+        display.job(job)
+
+    turn.on_wait = on_wait
     try:
-        reply = turn.utterance(text, [], CHAT_WAIT_SECONDS)
+        with interrupted:
+            reply = turn.utterance(text, [], CHAT_WAIT_SECONDS)
     except KeyboardInterrupt:
         display.done()
         job = turn.reply.job or {}
@@ -65,6 +76,30 @@ def _one_turn(rt: Runtime, text: str, args: argparse.Namespace, language: str) -
     display.done()
     write_text(reply.text)
     return language
+
+
+class _InterruptFlag:
+    """Ctrl-C raises KeyboardInterrupt as usual and is also remembered, so that one raised where
+    Python must swallow it (inside a finalizer) still stops the wait at the next poll."""
+
+    def __init__(self) -> None:
+        self.seen = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _InterruptFlag:
+        self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.seen:
+            raise KeyboardInterrupt
 
 
 def _history_file(rt: Runtime) -> str:

@@ -103,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--global",
         dest="global_",
         action="store_true",
-        help="OpenClaw: ~/.openclaw/skills instead of the workspace",
+        help="OpenClaw: ~/.openclaw/skills instead of the workspace "
+        "(the other hosts' default roots are already per-user)",
     )
     install.add_argument("--dir", help="the skills root (ClawHub: the workdir)")
     uninstall = add("uninstall", "remove the skill from a host's skills folder")

@@ -167,8 +167,9 @@ def test_rate_limited(env, sandbox):
         }
     )
     reply = run_wan22(env, "turn", "--json", "credits")
-    assert reply.code == 4 and reply.json["error"]["kind"] == "rate_limited"
-    assert "45" in reply.json["text"] or "minute" in reply.json["text"]
+    # No free token can be had: the user learns how long to wait and how to use their own.
+    assert reply.code == 3 and reply.json["error"]["kind"] == "token_limit"
+    assert "45 s" in reply.json["text"] and "NEMO_TOKEN" in reply.json["text"]
 
 
 def test_question_from_the_agent(env):

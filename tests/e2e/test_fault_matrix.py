@@ -63,8 +63,8 @@ FAULTS = [
         "token-429-twice",
         [rule(TOKEN, "rate_limit", times=2)],
         ["credits", "--json", "--lang", "zh-CN"],
-        4,
-        "rate_limited",
+        3,
+        "token_limit",
         "zh-CN",
     ),
     Fault(
