@@ -75,6 +75,9 @@ EN_COMMANDS: dict[str, str] = {
     "timeline": IntentKind.STATUS,
     "upload": IntentKind.UPLOAD,
 }
+# Weak command words: a command only with nothing else to go on ("render it"); beside another
+# command they are nouns ("the progress of my render"), beside a topic a prompt ("render a cat").
+EN_WEAK_COMMANDS: dict[str, str] = {"render": IntentKind.EXPORT}
 EN_PHRASES: tuple[tuple[str, str], ...] = (
     ("send me the video", IntentKind.EXPORT),
     ("send me the file", IntentKind.EXPORT),
@@ -83,6 +86,8 @@ EN_PHRASES: tuple[tuple[str, str], ...] = (
     ("give me the file", IntentKind.EXPORT),
     ("send it to me", IntentKind.EXPORT),
     ("get the video", IntentKind.EXPORT),
+    ("status of", IntentKind.STATUS),
+    ("progress of", IntentKind.STATUS),
     ("show tracks", IntentKind.STATUS),
     ("show the tracks", IntentKind.STATUS),
     ("is it done", IntentKind.STATUS),
@@ -101,6 +106,7 @@ ZH_COMMANDS: tuple[tuple[str, str], ...] = (
     ("下载", IntentKind.EXPORT),
     ("发给我", IntentKind.EXPORT),
     ("发我", IntentKind.EXPORT),
+    ("发视频", IntentKind.EXPORT),
     ("保存", IntentKind.EXPORT),
     ("积分", IntentKind.CREDITS),
     ("余额", IntentKind.CREDITS),
@@ -250,6 +256,10 @@ ZH_FILLER = (
     "如何",
     "可以",
     "文件",
+    "这张",
+    "图片",
+    "照片",
+    "图",
     "成片",
     "最终",
     "谢谢",
@@ -410,9 +420,12 @@ def _command(norm: str) -> tuple[str | None, str]:
             found.append(kind)
             padded = padded.replace(f" {phrase} ", " ")
     content_words = 0
+    weak: list[str] = []
     for word in padded.split():
         if word in EN_COMMANDS:
             found.append(EN_COMMANDS[word])
+        elif word in EN_WEAK_COMMANDS:
+            weak.append(EN_WEAK_COMMANDS[word])
         elif word in EN_CONTENT_MARKERS:
             return None, f"content word {word!r}"
         elif word not in EN_FILLER and not _is_measure(word):
@@ -424,6 +437,8 @@ def _command(norm: str) -> tuple[str | None, str]:
     for filler in ZH_FILLER:
         han = han.replace(filler, "")
     content_words += (len(han) + 1) // 2
+    if weak and not found and content_words == 0:
+        found = weak
     kinds = set(found)
     if len(kinds) != 1:
         return None, "no single command" if not kinds else "several commands"
