@@ -74,6 +74,7 @@ EN_COMMANDS: dict[str, str] = {
     "tracks": IntentKind.STATUS,
     "timeline": IntentKind.STATUS,
     "upload": IntentKind.UPLOAD,
+    "link": IntentKind.EXPORT,
 }
 # Weak command words: a command only with nothing else to go on ("render it"); beside another
 # command they are nouns ("the progress of my render"), beside a topic a prompt ("render a cat").
@@ -97,6 +98,13 @@ EN_PHRASES: tuple[tuple[str, str], ...] = (
     ("how's it going", IntentKind.STATUS),
     ("hows it going", IntentKind.STATUS),
     ("where is my video", IntentKind.STATUS),
+    ("how long will", IntentKind.STATUS),
+    ("how long until", IntentKind.STATUS),
+    ("how long is the video", IntentKind.STATUS),
+    ("how much longer", IntentKind.STATUS),
+    ("what's happening", IntentKind.STATUS),
+    ("whats happening", IntentKind.STATUS),
+    ("top up", IntentKind.CREDITS),
     ("how many credits", IntentKind.CREDITS),
     ("how much credit", IntentKind.CREDITS),
 )
@@ -112,14 +120,17 @@ ZH_COMMANDS: tuple[tuple[str, str], ...] = (
     ("余额", IntentKind.CREDITS),
     ("额度", IntentKind.CREDITS),
     ("点数", IntentKind.CREDITS),
+    ("充值", IntentKind.CREDITS),
     ("状态", IntentKind.STATUS),
     ("进度", IntentKind.STATUS),
     ("轨道", IntentKind.STATUS),
     ("时间线", IntentKind.STATUS),
     ("好了吗", IntentKind.STATUS),
+    ("多久", IntentKind.STATUS),
     ("完成了吗", IntentKind.STATUS),
     ("做好了吗", IntentKind.STATUS),
     ("上传", IntentKind.UPLOAD),
+    ("链接", IntentKind.EXPORT),
 )
 EN_FILLER = frozenset(
     [
@@ -409,7 +420,8 @@ def route_utterance(text: str, attachments: Sequence[str] = ()) -> Intent:
 def _command(norm: str) -> tuple[str | None, str]:
     if not norm:
         return None, "empty"
-    latin = " ".join(w for w in norm.split() if w.isascii())
+    # Mixed words ("export视频", "帮我export一下") split where the script changes.
+    latin = " ".join("".join(ch if ch.isascii() else " " for ch in norm).split())
     han = "".join(ch for ch in norm if not ch.isascii() and not ch.isspace())
     if any(marker in han for marker in ZH_CONTENT_MARKERS):
         return None, "chinese content words"
