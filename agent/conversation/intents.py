@@ -94,6 +94,13 @@ EN_PHRASES: tuple[tuple[str, str], ...] = (
     ("is it done", IntentKind.STATUS),
     ("is it ready", IntentKind.STATUS),
     ("is it finished", IntentKind.STATUS),
+    ("is it complete", IntentKind.STATUS),
+    ("is the video ready", IntentKind.STATUS),
+    ("is the video done", IntentKind.STATUS),
+    ("is the video finished", IntentKind.STATUS),
+    ("is my video ready", IntentKind.STATUS),
+    ("is the job done", IntentKind.STATUS),
+    ("is the job finished", IntentKind.STATUS),
     ("how is it going", IntentKind.STATUS),
     ("how's it going", IntentKind.STATUS),
     ("hows it going", IntentKind.STATUS),
@@ -125,10 +132,10 @@ ZH_COMMANDS: tuple[tuple[str, str], ...] = (
     ("进度", IntentKind.STATUS),
     ("轨道", IntentKind.STATUS),
     ("时间线", IntentKind.STATUS),
+    ("做好了吗", IntentKind.STATUS),
+    ("完成了吗", IntentKind.STATUS),
     ("好了吗", IntentKind.STATUS),
     ("多久", IntentKind.STATUS),
-    ("完成了吗", IntentKind.STATUS),
-    ("做好了吗", IntentKind.STATUS),
     ("上传", IntentKind.UPLOAD),
     ("链接", IntentKind.EXPORT),
 )
@@ -239,9 +246,54 @@ EN_FILLER = frozenset(
         "also",
         "as",
         "well",
+        # What a command acts on, and how: never a topic on their own.
+        "job",
+        "jobs",
+        "task",
+        "take",
+        "copy",
+        "version",
+        "format",
+        "quality",
+        "resolution",
+        "hd",
+        "high",
+        "full",
+        "vertical",
+        "horizontal",
+        "landscape",
+        "portrait",
+        "desktop",
+        "folder",
+        "computer",
+        "phone",
+        "url",
+        "finished",
+        "complete",
+        "completed",
+        "account",
+        "share",
+        "can't",
+        "cant",
+        "cannot",
     ]
 )
 ZH_FILLER = (
+    "桌面",
+    "高清",
+    "版本",
+    "竖屏",
+    "横屏",
+    "格式",
+    "电脑",
+    "手机",
+    "一份",
+    "重新",
+    "任务",
+    "账户",
+    "账号",
+    "不够",
+    "够",
     "请帮我",
     "帮我",
     "帮忙",
@@ -309,6 +361,10 @@ ZH_FILLER = (
     "在",
     "哪",
     "里",
+    "到",
+    "版",
+    "还",
+    "来",
 )
 # A topic or a verb that makes new content: the message is for the agent.
 EN_CONTENT_MARKERS = frozenset(
@@ -384,7 +440,8 @@ ZH_CONTENT_MARKERS = (
 )
 EN_GENERATION_VERBS = frozenset({"generate", "create", "produce", "animate", "film", "shoot"})
 ZH_GENERATION_MARKERS = ("生成", "制作", "创建", "做一", "做个", "来一段", "拍一段", "拍一个")
-MAX_CONTENT_WORDS = 1
+# Any word that is neither filler nor a command makes it a prompt ("save the whales").
+MAX_CONTENT_WORDS = 0
 
 
 def normalise(text: str) -> str:
