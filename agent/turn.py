@@ -151,7 +151,9 @@ class Turn:
             self.parts.append(render("status_no_project", self.language))
             return
         state = conn.in_session(self.language, lambda c, sid: c.state(sid))
-        self.parts.append(track_summary(snapshot_from_state(state.state).draft, self.language))
+        summary = track_summary(snapshot_from_state(state.state).draft, self.language)
+        if not (self.parts and self.parts[-1].endswith(summary)):  # a report just showed it
+            self.parts.append(summary)
         self.note_session_replaced()
 
     def result(self, job_id: str) -> None:
@@ -278,11 +280,13 @@ class Turn:
                     self.wait_for(follow_job, remaining)
             return
         self.reply.job = job_json(current)
-        for report in collect_updates(self.rt, self.language):
-            self.add_report(report)
+        # What was started, then what it has already reached ("the raw clip is ready"), then
+        # where it stands now.
         self.parts.append(
             render("job_started", self.language, kind=current.kind, job_id=current.id)
         )
+        for report in collect_updates(self.rt, self.language):
+            self.add_report(report)
         self.parts.append(progress_text(current, self.language, time.time()))
 
     # -- pieces of the reply -------------------------------------------------------------------

@@ -62,7 +62,7 @@ def test_turn_returns_running_then_reports_progress_and_result_once(env, sandbox
         return result if job_id in result.json["reported_jobs"] else None
 
     done = wait_until(finished, timeout=90)
-    assert "Timeline" in done.json["text"]
+    assert done.json["text"].count("Timeline (") == 1, "the report's timeline is not repeated"
     again = run_wan22(env, "turn", "--json", "--wait", "0", "credits")
     assert "Timeline" not in again.json["text"], "a finished job is reported once"
 
@@ -71,6 +71,16 @@ def test_turn_returns_running_then_reports_progress_and_result_once(env, sandbox
     assert result1.code == result2.code == 0
     assert result1.json["text"] == result2.json["text"]
     assert result1.json["job"]["state"] == "succeeded"
+
+
+def test_a_running_reply_says_what_started_then_what_is_ready_then_where_it_stands(env, sandbox):
+    sandbox.configure(generation_seconds=1.0, second_stage_seconds=30.0)
+    reply = run_wan22(env, "turn", "--json", "--wait", "8", PROMPT).json
+    assert reply["job"]["state"] == "running", reply
+    text = reply["text"]
+    started, ready = text.find("Generating your video"), text.find("raw clip is ready")
+    progress = text.find(reply["job"]["id"])
+    assert -1 < started < ready < progress, text
 
 
 def test_killed_worker_loses_nothing_and_never_resends(env, sandbox, home):
