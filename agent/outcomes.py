@@ -61,11 +61,20 @@ def _export_outcome(job: Job, language: str) -> JobReport:
         "export_done",
         language,
         path=first.get("path", ""),
-        size_mb=round((first.get("size") or 0) / 1048576, 1),
+        size=human_size(int(first.get("size") or 0)),
         url=links.get("video"),
         task_link=links.get("task"),
     )
     return JobReport(text, media=media, links=links)
+
+
+def human_size(size: int) -> str:
+    """`812 KB`, `4.2 MB`, `1.3 GB`: binary units, one decimal from MB up."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024)) if size else 0} KB"
+    if size < 1024**3:
+        return f"{size / 1024**2:.1f} MB"
+    return f"{size / 1024**3:.1f} GB"
 
 
 def _agent_outcome(job: Job, language: str) -> JobReport:

@@ -136,11 +136,11 @@ SAMPLES = {
     "export_done": [
         {
             "path": "/v/a.mp4",
-            "size_mb": 1.2,
+            "size": "1.2 MB",
             "url": "https://c/a.mp4",
             "task_link": "https://w/claim?ct=clm_1",
         },
-        {"path": "/v/a.mp4", "size_mb": 1.2, "url": None, "task_link": None},
+        {"path": "/v/a.mp4", "size": "1.2 MB", "url": None, "task_link": None},
     ],
     "follow_up_started": [
         {"action": "export", "job_id": "job-2", "instruction": ""},
@@ -263,3 +263,15 @@ def test_outside_text_is_never_a_template():
     hostile = "{{ 7 * 7 }} {% for x in range(3) %}x{% endfor %}"
     text = render("upload_done", "en", files=[{"name": hostile, "type": "image", "url": ""}])
     assert hostile in text and "49" not in text
+
+
+def test_file_sizes_read_naturally():
+    from agent.outcomes import human_size
+
+    assert [human_size(n) for n in (0, 300, 41_000, 5 * 2**20 + 2**19, 3 * 2**30)] == [
+        "0 KB",
+        "1 KB",
+        "40 KB",
+        "5.5 MB",
+        "3.0 GB",
+    ]
