@@ -86,6 +86,10 @@ EN_PHRASES: tuple[tuple[str, str], ...] = (
     ("give me the video", IntentKind.EXPORT),
     ("give me the file", IntentKind.EXPORT),
     ("send it to me", IntentKind.EXPORT),
+    ("send me", IntentKind.EXPORT),
+    ("email me", IntentKind.EXPORT),
+    ("need the video", IntentKind.EXPORT),
+    ("have the video", IntentKind.EXPORT),
     ("get the video", IntentKind.EXPORT),
     ("status of", IntentKind.STATUS),
     ("progress of", IntentKind.STATUS),
@@ -115,6 +119,15 @@ EN_PHRASES: tuple[tuple[str, str], ...] = (
     ("how many credits", IntentKind.CREDITS),
     ("how much credit", IntentKind.CREDITS),
 )
+# Phrases that are a command whole although they hold a content word (生成 = generate).
+ZH_PHRASES: tuple[tuple[str, str], ...] = (
+    ("生成好了", IntentKind.STATUS),
+    ("生成完", IntentKind.STATUS),
+    ("做好了没", IntentKind.STATUS),
+    ("好了没", IntentKind.STATUS),
+)
+# Names for the video itself that hold a content word ("cut").
+EN_FILLER_PHRASES = ("final cut", "final version", "finished video")
 # Chinese command words, longest first so 保存视频 wins over 保存.
 ZH_COMMANDS: tuple[tuple[str, str], ...] = (
     ("导出", IntentKind.EXPORT),
@@ -122,6 +135,7 @@ ZH_COMMANDS: tuple[tuple[str, str], ...] = (
     ("发给我", IntentKind.EXPORT),
     ("发我", IntentKind.EXPORT),
     ("发视频", IntentKind.EXPORT),
+    ("发送", IntentKind.EXPORT),
     ("保存", IntentKind.EXPORT),
     ("积分", IntentKind.CREDITS),
     ("余额", IntentKind.CREDITS),
@@ -272,6 +286,15 @@ EN_FILLER = frozenset(
         "complete",
         "completed",
         "account",
+        "project",
+        "list",
+        "over",
+        "photo",
+        "photos",
+        "image",
+        "images",
+        "picture",
+        "pictures",
         "share",
         "can't",
         "cant",
@@ -292,6 +315,11 @@ ZH_FILLER = (
     "任务",
     "账户",
     "账号",
+    "信息",
+    "本地",
+    "项目",
+    "没有",
+    "没",
     "不够",
     "够",
     "请帮我",
@@ -480,10 +508,16 @@ def _command(norm: str) -> tuple[str | None, str]:
     # Mixed words ("export视频", "帮我export一下") split where the script changes.
     latin = " ".join("".join(ch if ch.isascii() else " " for ch in norm).split())
     han = "".join(ch for ch in norm if not ch.isascii() and not ch.isspace())
+    found: list[str] = []
+    for phrase, kind in ZH_PHRASES:  # before the content check: 生成好了吗 asks, it does not make
+        if phrase in han:
+            found.append(kind)
+            han = han.replace(phrase, "")
     if any(marker in han for marker in ZH_CONTENT_MARKERS):
         return None, "chinese content words"
-    found: list[str] = []
     padded = f" {latin} "
+    for phrase in EN_FILLER_PHRASES:
+        padded = padded.replace(f" {phrase} ", " ")
     for phrase, kind in EN_PHRASES:
         if f" {phrase} " in padded:
             found.append(kind)
