@@ -70,6 +70,9 @@ def download_render(
     return Downloaded(dest, size, "fallback")
 
 
+WRITE_BUFFER = 1024 * 1024
+
+
 def _fetch(
     transport: Transport,
     url: str,
@@ -171,7 +174,8 @@ def _open_part(part: Path, *, truncate: bool) -> io.BufferedWriter:
     flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if truncate else os.O_APPEND)
     try:
         part.parent.mkdir(parents=True, exist_ok=True)
-        return os.fdopen(os.open(part, flags, 0o600), "wb")
+        # Chunks arrive at ~64 KiB; a 1 MiB buffer turns them into few large writes.
+        return os.fdopen(os.open(part, flags, 0o600), "wb", buffering=WRITE_BUFFER)
     except OSError as exc:
         raise _storage_error(exc, part) from exc
 
