@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -170,7 +170,7 @@ def _total_size(response: httpx.Response, offset: int) -> int | None:
     return int(length) + offset if length.isdigit() else None
 
 
-def _open_part(part: Path, *, truncate: bool) -> io.BufferedWriter:
+def _open_part(part: Path, *, truncate: bool) -> BinaryIO:
     flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if truncate else os.O_APPEND)
     try:
         part.parent.mkdir(parents=True, exist_ok=True)
