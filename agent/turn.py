@@ -220,7 +220,9 @@ class Turn:
             request["message"] = text
         # Token and session first, here: a refusal (no free token, a dead network) is this
         # turn's answer rather than a failed job, and nothing paid has been asked for yet.
-        self.rt.connection().session(self.language)
+        conn = self.rt.connection()
+        conn.authenticate()
+        conn.session(self.language)
         self.start_job(kind, request, fingerprint(kind, text, *(m.identity for m in media)), wait)
 
     def has_video(self) -> bool:

@@ -141,3 +141,13 @@ def test_a_full_disk_while_downloading(env, sandbox, home):
     assert not list((home / "videos").glob(".*.part"))
     ok = run_wan22(env, "export", "--json", "--wait", "60")
     assert ok.code == 0
+
+
+def test_a_damaged_credential_file_is_reported_by_the_turn_not_lost_in_the_worker(env, home):
+    assert run_wan22(env, "turn", "--json", "--wait", "60", PROMPT).code == 0
+    credentials = home / ".config" / "wan22" / "credentials.json"
+    credentials.write_text("{ half a file")
+    reply = run_wan22(env, "turn", "--json", "--wait", "60", "add a title 'Dusk'")
+    assert reply.code == 3 and reply.json["error"]["kind"] == "token_limit", reply.stdout
+    assert any("credentials.json" in w for w in reply.json["warnings"])
+    assert reply.json.get("job") is None, "nothing was started without a token"
