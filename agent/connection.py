@@ -108,12 +108,6 @@ class Connection:
         client_id = previous_client_id or load_client_id(self.settings.dirs, self.settings.env)
         try:
             issued = self.client.anonymous_token(client_id)
-        except errors.TokenLimit:
-            raise
-        except errors.RateLimited as exc:
-            raise errors.TokenLimit(
-                str(exc), code=exc.code, status=exc.status, retry_after=exc.retry_after
-            ) from exc
         except errors.MissingClientId:
             client_id = new_client_id(self.settings.dirs)
             issued = self.client.anonymous_token(client_id)

@@ -78,6 +78,10 @@ class NemoClient:
             if exc.status == 400:
                 raise errors.MissingClientId(exc.message, status=400, code=exc.code) from None
             raise
+        except errors.RateLimited as exc:  # refused after the policy's one wait: a weekly limit
+            raise errors.TokenLimit(
+                exc.message, status=exc.status, code=exc.code, retry_after=exc.retry_after
+            ) from None
         return AnonymousToken.from_wire(data)
 
     # A2
